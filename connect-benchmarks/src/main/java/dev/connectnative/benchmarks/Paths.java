@@ -1,0 +1,67 @@
+package dev.connectnative.benchmarks;
+
+import java.security.Provider;
+import java.util.List;
+import java.util.concurrent.Callable;
+import javax.net.ssl.SSLSocket;
+import org.conscrypt.Conscrypt;
+
+/** Every path the harness knows, in table order. Add new paths here. */
+final class Paths {
+  static final String PLAIN = "plain TCP";
+  static final String JDK = "JDK SSLSocket mTLS";
+  static final String CONSCRYPT = "Conscrypt SSLSocket mTLS";
+  static final String NETTY_OPENSSL = "Netty + BoringSSL";
+  static final String NETTY_OPENSSL_RESUMED = "Netty + BoringSSL, resumed sessions";
+  static final String NETTY_JDK = "Netty + JDK SSLEngine";
+  static final String HAPROXY = "two HAProxy sidecars, no resumption";
+  static final String STUNNEL = "two stunnel sidecars, no resumption";
+
+  private Paths() {}
+
+  /** A path by name and how to build it; building may fail, and the harness then skips it. */
+  record Candidate(String name, Callable<Path> create) {}
+
+  static List<Candidate> all(Pki pki) {
+    return List.of(
+        new Candidate(PLAIN, SocketPath::plain),
+        new Candidate(JDK, () -> SocketPath.mutualTls(JDK, pki, null, s -> {})),
+        new Candidate(CONSCRYPT, () -> conscrypt(pki)),
+        new Candidate(NETTY_OPENSSL, () -> NettyPath.openSsl(pki, false)),
+        new Candidate(NETTY_OPENSSL_RESUMED, () -> NettyPath.openSsl(pki, true)),
+        new Candidate(NETTY_JDK, () -> NettyPath.jdk(pki)),
+        new Candidate(HAPROXY, () -> new SidecarPath(SidecarPath.Kind.HAPROXY, pki)),
+        new Candidate(STUNNEL, () -> new SidecarPath(SidecarPath.Kind.STUNNEL, pki)));
+  }
+
+  /** The ratio lines printed under the table, each computed per round and then the median. */
+  static List<Ratio> ratios() {
+    return List.of(
+        new Ratio(NETTY_OPENSSL, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(NETTY_OPENSSL_RESUMED, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(NETTY_OPENSSL, HAPROXY, Metric.BULK_MB_PER_S),
+        new Ratio(NETTY_OPENSSL, HAPROXY, Metric.CPU_MS_PER_GB),
+        new Ratio(NETTY_OPENSSL, STUNNEL, Metric.CONNS_PER_S),
+        new Ratio(NETTY_OPENSSL, STUNNEL, Metric.BULK_MB_PER_S),
+        new Ratio(JDK, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(JDK, HAPROXY, Metric.BULK_MB_PER_S),
+        new Ratio(JDK, HAPROXY, Metric.CPU_MS_PER_GB),
+        new Ratio(CONSCRYPT, JDK, Metric.CONNS_PER_S),
+        new Ratio(NETTY_OPENSSL_RESUMED, NETTY_OPENSSL, Metric.CONNS_PER_S),
+        new Ratio(JDK, PLAIN, Metric.BULK_MB_PER_S));
+  }
+
+  private static Path conscrypt(Pki pki) {
+    Provider provider;
+    try {
+      if (!Conscrypt.isAvailable()) {
+        throw new IllegalStateException("Conscrypt's native library is not available here");
+      }
+      provider = Conscrypt.newProviderBuilder().provideTrustManager(true).build();
+    } catch (LinkageError e) {
+      throw new IllegalStateException("Conscrypt's native library failed to load: " + e, e);
+    }
+    return SocketPath.mutualTls(
+        CONSCRYPT, pki, provider, s -> Conscrypt.setUseSessionTickets((SSLSocket) s, false));
+  }
+}
