@@ -46,13 +46,18 @@ public final class AgentCall<T> {
   private T absent;
 
   AgentCall(
-      OkHttpClient http, Request request, String what, QueryOptions options, Decoder<T> decoder) {
+      OkHttpClient http,
+      Request request,
+      String what,
+      QueryOptions options,
+      Duration readTimeoutMargin,
+      Decoder<T> decoder) {
     Duration hold = options.maxHold();
     this.http =
         hold.isZero()
             ? http
             : http.newBuilder()
-                .readTimeout(hold.plus(READ_TIMEOUT_MARGIN).toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(hold.plus(readTimeoutMargin).toMillis(), TimeUnit.MILLISECONDS)
                 .build();
     this.request = request;
     this.what = what;

@@ -13,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -44,8 +45,11 @@ public final class AgentClient implements AutoCloseable {
   private final String token;
   private final ObjectMapper mapper = new ObjectMapper();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Duration readTimeoutMargin;
 
-  private AgentClient(AgentConfig config, OkHttpClient http, boolean ownsHttp) {
+  private AgentClient(
+      AgentConfig config, OkHttpClient http, boolean ownsHttp, Duration readTimeoutMargin) {
+    this.readTimeoutMargin = readTimeoutMargin;
     this.config = requireNonNull(config, "config");
     this.http = requireNonNull(http, "http");
     this.ownsHttp = ownsHttp;
@@ -61,7 +65,8 @@ public final class AgentClient implements AutoCloseable {
    * @throws IllegalArgumentException if the token file or the agent TLS material cannot be read
    */
   public static AgentClient create(AgentConfig config) {
-    return new AgentClient(config, AgentHttpClients.create(config), true);
+    return new AgentClient(
+        config, AgentHttpClients.create(config), true, AgentCall.READ_TIMEOUT_MARGIN);
   }
 
   /**
@@ -73,7 +78,12 @@ public final class AgentClient implements AutoCloseable {
    * @return the client
    */
   public static AgentClient create(AgentConfig config, OkHttpClient http) {
-    return new AgentClient(config, http, false);
+    return new AgentClient(config, http, false, AgentCall.READ_TIMEOUT_MARGIN);
+  }
+
+  /** For tests: a client whose blocking reads time out {@code margin} after wait + wait/16. */
+  static AgentClient create(AgentConfig config, Duration readTimeoutMargin) {
+    return new AgentClient(config, AgentHttpClients.create(config), true, readTimeoutMargin);
   }
 
   /** The configuration this client was made from. */
@@ -282,7 +292,7 @@ public final class AgentClient implements AutoCloseable {
 
   private <T> AgentCall<T> call(
       String what, QueryOptions options, Request request, AgentCall.Decoder<T> decoder) {
-    return new AgentCall<>(http, request, what, options, decoder);
+    return new AgentCall<>(http, request, what, options, readTimeoutMargin, decoder);
   }
 
   private void write(String what, Request request) {

@@ -302,11 +302,15 @@ public final class BlockingWatch<T> implements AutoCloseable {
 
   /** Full jitter: uniformly random in [0, min(cap, base * 2^(failures-1))]. */
   private long backoffMillis() {
-    long ceiling = backoffBase.toMillis();
-    for (int i = 1; i < failures && ceiling < backoffCap.toMillis(); i++) {
+    return fullJitter(failures, backoffBase, backoffCap, random);
+  }
+
+  static long fullJitter(int failures, Duration base, Duration cap, Random random) {
+    long ceiling = base.toMillis();
+    for (int i = 1; i < failures && ceiling < cap.toMillis(); i++) {
       ceiling *= 2;
     }
-    ceiling = Math.min(ceiling, backoffCap.toMillis());
+    ceiling = Math.min(ceiling, cap.toMillis());
     return ceiling <= 0 ? 0 : (long) (random.nextDouble() * (ceiling + 1));
   }
 
