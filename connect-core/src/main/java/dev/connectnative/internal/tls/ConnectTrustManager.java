@@ -1,0 +1,343 @@
+package dev.connectnative.internal.tls;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.IdentitySource;
+import dev.connectnative.InvalidIdentityException;
+import dev.connectnative.ServiceIdentity;
+import dev.connectnative.TrustBundle;
+import dev.connectnative.TrustDomainPolicy;
+import dev.connectnative.internal.pem.Certificates;
+import java.net.Socket;
+import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilder;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
+import java.security.cert.CertificateParsingException;
+import java.security.cert.CollectionCertStoreParameters;
+import java.security.cert.PKIXBuilderParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509CertSelector;
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Date;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.X509ExtendedTrustManager;
+
+/**
+ * Validates Connect peers against the current {@link IdentitySnapshot}, read once per handshake.
+ *
+ * <p>Checks, in order: the peer sent a certificate; its leaf is not a CA; extended key usage, when
+ * present, allows the peer's role; exactly one URI SAN that is a service identity; the leaf is
+ * valid now; PKIX path to ANY of our roots (cross-signed intermediates from the bundle and from the
+ * peer's chain as extra path material, revocation off); the trust domain is acceptable under the
+ * {@link TrustDomainPolicy}. Then, for a server, the identity registered in {@link ExpectedPeers}
+ * for this socket or engine must name the same service (compared as Consul does: partition,
+ * namespace, datacenter and service, ignoring case); with no registration the handshake fails. For
+ * a client, the {@link ClientAuthorizer}, if one is set, decides.
+ *
+ * <p>Every refusal is a {@link CertificateException} whose message names the peer's identity and
+ * the reason. Thread-safe.
+ */
+public final class ConnectTrustManager extends X509ExtendedTrustManager {
+  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
+  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
+  private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
+  private static final X509Certificate[] NO_CERTIFICATES = new X509Certificate[0];
+
+  private enum Peer {
+    SERVER("server", SERVER_AUTH, "TLS Web Server Authentication"),
+    CLIENT("client", CLIENT_AUTH, "TLS Web Client Authentication");
+
+    final String role;
+    final String usage;
+    final String usageName;
+
+    Peer(String role, String usage, String usageName) {
+      this.role = role;
+      this.usage = usage;
+      this.usageName = usageName;
+    }
+  }
+
+  /** Trust anchors and bundle intermediates prepared once per trust bundle. */
+  private record Prepared(TrustBundle bundle, Set<TrustAnchor> anchors) {}
+
+  private final IdentitySource source;
+  private final TrustDomainPolicy policy;
+  private final Clock clock;
+  private final AtomicReference<Prepared> prepared = new AtomicReference<>();
+  private final AtomicReference<ClientAuthorizer> authorizer = new AtomicReference<>();
+
+  /**
+   * Creates a trust manager.
+   *
+   * @param source where roots come from, read per handshake
+   * @param policy which peer trust domains are acceptable
+   * @param clock the time certificates are checked at
+   */
+  public ConnectTrustManager(IdentitySource source, TrustDomainPolicy policy, Clock clock) {
+    this.source = requireNonNull(source, "source");
+    this.policy = requireNonNull(policy, "policy");
+    this.clock = requireNonNull(clock, "clock");
+  }
+
+  /**
+   * Installs the server-side authorization hook. Set it before the first accepted handshake; until
+   * then no extra check runs.
+   *
+   * @throws IllegalStateException if an authorizer is already set
+   */
+  public void clientAuthorizer(ClientAuthorizer clientAuthorizer) {
+    requireNonNull(clientAuthorizer, "clientAuthorizer");
+    if (!authorizer.compareAndSet(null, clientAuthorizer)) {
+      throw new IllegalStateException("a client authorizer is already set");
+    }
+  }
+
+  /** Returns the trust domain policy this manager applies. */
+  public TrustDomainPolicy policy() {
+    return policy;
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    verify(chain, Peer.CLIENT, null);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    verify(chain, Peer.CLIENT, socket);
+  }
+
+  @Override
+  public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    verify(chain, Peer.CLIENT, engine);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType)
+      throws CertificateException {
+    verify(chain, Peer.SERVER, null);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
+      throws CertificateException {
+    verify(chain, Peer.SERVER, socket);
+  }
+
+  @Override
+  public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
+      throws CertificateException {
+    verify(chain, Peer.SERVER, engine);
+  }
+
+  /** Returns the current roots, which a server names in its certificate request. */
+  @Override
+  public X509Certificate[] getAcceptedIssuers() {
+    return source
+        .current()
+        .map(snapshot -> snapshot.trust().roots().toArray(NO_CERTIFICATES))
+        .orElse(NO_CERTIFICATES);
+  }
+
+  private void verify(X509Certificate[] chain, Peer peer, Object handle)
+      throws CertificateException {
+    Optional<IdentitySnapshot> current = source.current();
+    if (current.isEmpty()) {
+      throw new CertificateException(
+          "cannot verify the " + peer.role + ": no trust roots and leaf certificate yet");
+    }
+    TrustBundle trust = current.get().trust();
+    if (chain == null || chain.length == 0) {
+      throw new CertificateException(peer.role + " presented no certificate");
+    }
+    X509Certificate leaf = chain[0];
+    if (Certificates.isCa(leaf)) {
+      throw new CertificateException(
+          peer.role
+              + " presented the CA certificate "
+              + Certificates.describe(leaf)
+              + " as its leaf");
+    }
+    checkExtendedKeyUsage(leaf, peer);
+    ServiceIdentity id;
+    try {
+      id = Certificates.serviceIdentity(leaf);
+    } catch (InvalidIdentityException e) {
+      throw new CertificateException(
+          peer.role + " presented an unacceptable leaf: " + e.getMessage(), e);
+    }
+    String presented = id + " (serial " + Certificates.serialHex(leaf.getSerialNumber()) + ")";
+    Instant now = clock.instant();
+    checkValidity(leaf, peer, presented, now);
+    checkPath(chain, trust, peer, presented, now);
+    if (!policy.accepts(id.trustDomain(), trust)) {
+      throw new CertificateException(
+          peer.role
+              + " presented "
+              + id
+              + " from trust domain "
+              + id.trustDomain()
+              + ", but policy "
+              + policy
+              + " accepts only "
+              + acceptedDomains(trust));
+    }
+    if (peer == Peer.SERVER) {
+      checkExpected(id, handle);
+    } else {
+      ClientAuthorizer hook = authorizer.get();
+      if (hook != null) {
+        hook.authorize(id, leaf, handle);
+      }
+    }
+  }
+
+  private static void checkExpected(ServiceIdentity id, Object handle) throws CertificateException {
+    Optional<ServiceIdentity> expected = ExpectedPeers.expected(handle);
+    if (expected.isEmpty()) {
+      throw new CertificateException(
+          "server presented "
+              + id
+              + " but no expected service identity is registered for this connection"
+              + " (refusing: dial through the ConnectService so it knows which service you mean)");
+    }
+    if (!expected.get().sameServiceAs(id)) {
+      throw new CertificateException(
+          "server presented " + id + " but this connection expects " + expected.get());
+    }
+  }
+
+  private static void checkExtendedKeyUsage(X509Certificate leaf, Peer peer)
+      throws CertificateException {
+    List<String> usages;
+    try {
+      usages = leaf.getExtendedKeyUsage();
+    } catch (CertificateParsingException e) {
+      throw new CertificateException(
+          peer.role
+              + " certificate "
+              + Certificates.describe(leaf)
+              + " has an unreadable extended key usage",
+          e);
+    }
+    if (usages != null
+        && !usages.contains(peer.usage)
+        && !usages.contains(ANY_EXTENDED_KEY_USAGE)) {
+      throw new CertificateException(
+          peer.role
+              + " certificate "
+              + Certificates.describe(leaf)
+              + " does not allow "
+              + peer.usageName
+              + " (extended key usage "
+              + usages
+              + ")");
+    }
+  }
+
+  private static void checkValidity(X509Certificate leaf, Peer peer, String presented, Instant now)
+      throws CertificateException {
+    try {
+      leaf.checkValidity(Date.from(now));
+    } catch (CertificateExpiredException e) {
+      throw new CertificateException(
+          peer.role
+              + " certificate "
+              + presented
+              + " expired at "
+              + leaf.getNotAfter().toInstant()
+              + " (now "
+              + now
+              + ")",
+          e);
+    } catch (CertificateNotYetValidException e) {
+      throw new CertificateException(
+          peer.role
+              + " certificate "
+              + presented
+              + " is not valid before "
+              + leaf.getNotBefore().toInstant()
+              + " (now "
+              + now
+              + ")",
+          e);
+    }
+  }
+
+  private void checkPath(
+      X509Certificate[] chain, TrustBundle trust, Peer peer, String presented, Instant now)
+      throws CertificateException {
+    X509CertSelector target = new X509CertSelector();
+    target.setCertificate(chain[0]);
+    List<Certificate> material = new ArrayList<>(Arrays.asList(chain));
+    material.addAll(trust.intermediates());
+    try {
+      PKIXBuilderParameters params = new PKIXBuilderParameters(anchors(trust), target);
+      params.setRevocationEnabled(false);
+      params.setDate(Date.from(now));
+      params.addCertStore(
+          CertStore.getInstance("Collection", new CollectionCertStoreParameters(material)));
+      CertPathBuilder.getInstance("PKIX").build(params);
+    } catch (CertPathBuilderException e) {
+      throw new CertificateException(
+          peer.role
+              + " certificate "
+              + presented
+              + " issued by \""
+              + chain[0].getIssuerX500Principal().getName()
+              + "\" does not chain to any of our "
+              + trust.roots().size()
+              + " trusted root(s) of "
+              + trust.trustDomain()
+              + ": "
+              + e.getMessage(),
+          e);
+    } catch (GeneralSecurityException e) {
+      throw new CertificateException(
+          "cannot validate the " + peer.role + " certificate " + presented + ": " + e, e);
+    }
+  }
+
+  private Set<TrustAnchor> anchors(TrustBundle trust) {
+    Prepared ready = prepared.get();
+    if (ready != null && ready.bundle() == trust) {
+      return ready.anchors();
+    }
+    Set<TrustAnchor> anchors = new LinkedHashSet<>();
+    for (X509Certificate root : trust.roots()) {
+      anchors.add(new TrustAnchor(root, null));
+    }
+    Set<TrustAnchor> frozen = Set.copyOf(anchors);
+    prepared.set(new Prepared(trust, frozen));
+    return frozen;
+  }
+
+  private String acceptedDomains(TrustBundle trust) {
+    if (policy == TrustDomainPolicy.OWN_TRUST_DOMAIN) {
+      return trust.trustDomain();
+    }
+    Set<String> domains = new LinkedHashSet<>();
+    domains.add(trust.trustDomain());
+    domains.addAll(trust.trustDomains());
+    return String.join(", ", domains);
+  }
+}

@@ -1,0 +1,48 @@
+package dev.connectnative.internal.tls;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import javax.net.ssl.SSLServerSocket;
+import javax.net.ssl.SSLServerSocketFactory;
+
+/** Restricts every server socket the JDK factory creates; accepted sockets inherit it. */
+final class RestrictedServerSocketFactory extends SSLServerSocketFactory {
+  private final SSLServerSocketFactory delegate;
+
+  RestrictedServerSocketFactory(SSLServerSocketFactory delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public String[] getDefaultCipherSuites() {
+    return delegate.getDefaultCipherSuites();
+  }
+
+  @Override
+  public String[] getSupportedCipherSuites() {
+    return delegate.getSupportedCipherSuites();
+  }
+
+  @Override
+  public ServerSocket createServerSocket() throws IOException {
+    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket());
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port) throws IOException {
+    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket(port));
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket(port, backlog));
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
+      throws IOException {
+    return Restrictions.apply(
+        (SSLServerSocket) delegate.createServerSocket(port, backlog, address));
+  }
+}

@@ -1,0 +1,67 @@
+package dev.connectnative.internal.tls;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/** Restricts every socket the JDK factory creates. */
+final class RestrictedSocketFactory extends SSLSocketFactory {
+  private final SSLSocketFactory delegate;
+
+  RestrictedSocketFactory(SSLSocketFactory delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public String[] getDefaultCipherSuites() {
+    return delegate.getDefaultCipherSuites();
+  }
+
+  @Override
+  public String[] getSupportedCipherSuites() {
+    return delegate.getSupportedCipherSuites();
+  }
+
+  @Override
+  public Socket createSocket() throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket());
+  }
+
+  @Override
+  public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
+      throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket(socket, host, port, autoClose));
+  }
+
+  @Override
+  public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose)
+      throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose));
+  }
+
+  @Override
+  public Socket createSocket(String host, int port) throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port));
+  }
+
+  @Override
+  public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
+      throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port, localHost, localPort));
+  }
+
+  @Override
+  public Socket createSocket(InetAddress host, int port) throws IOException {
+    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port));
+  }
+
+  @Override
+  public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+      throws IOException {
+    return Restrictions.apply(
+        (SSLSocket) delegate.createSocket(address, port, localAddress, localPort));
+  }
+}

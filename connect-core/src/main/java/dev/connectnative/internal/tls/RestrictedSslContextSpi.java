@@ -1,0 +1,69 @@
+package dev.connectnative.internal.tls;
+
+import java.security.KeyManagementException;
+import java.security.SecureRandom;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLContextSpi;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLServerSocketFactory;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocketFactory;
+import javax.net.ssl.TrustManager;
+
+/** Delegates to an initialised JDK context and restricts everything it hands out. */
+final class RestrictedSslContextSpi extends SSLContextSpi {
+  private final SSLContext delegate;
+
+  RestrictedSslContextSpi(SSLContext delegate) {
+    this.delegate = delegate;
+  }
+
+  /** The context is initialised once with the Connect managers; re-initialising is refused. */
+  @Override
+  protected void engineInit(KeyManager[] km, TrustManager[] tm, SecureRandom sr)
+      throws KeyManagementException {
+    throw new KeyManagementException("a Connect SSLContext is initialised once, by its service");
+  }
+
+  @Override
+  protected SSLSocketFactory engineGetSocketFactory() {
+    return new RestrictedSocketFactory(delegate.getSocketFactory());
+  }
+
+  @Override
+  protected SSLServerSocketFactory engineGetServerSocketFactory() {
+    return new RestrictedServerSocketFactory(delegate.getServerSocketFactory());
+  }
+
+  @Override
+  protected SSLEngine engineCreateSSLEngine() {
+    return Restrictions.apply(delegate.createSSLEngine());
+  }
+
+  @Override
+  protected SSLEngine engineCreateSSLEngine(String host, int port) {
+    return Restrictions.apply(delegate.createSSLEngine(host, port));
+  }
+
+  @Override
+  protected SSLSessionContext engineGetServerSessionContext() {
+    return delegate.getServerSessionContext();
+  }
+
+  @Override
+  protected SSLSessionContext engineGetClientSessionContext() {
+    return delegate.getClientSessionContext();
+  }
+
+  @Override
+  protected SSLParameters engineGetDefaultSSLParameters() {
+    return Restrictions.apply(delegate.getDefaultSSLParameters());
+  }
+
+  @Override
+  protected SSLParameters engineGetSupportedSSLParameters() {
+    return Restrictions.apply(delegate.getSupportedSSLParameters());
+  }
+}
