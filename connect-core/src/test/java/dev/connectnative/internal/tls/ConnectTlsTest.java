@@ -47,7 +47,7 @@ class ConnectTlsTest {
     try (Loopback.Server server = loopback.serve(echo);
         SSLSocket client = connect(web, server, echo.id())) {
       assertThat(roundTrip(client, 42)).isEqualTo(42);
-      SSLSocket accepted = server.firstAccepted.get(10, TimeUnit.SECONDS);
+      SSLSocket accepted = server.accepted.poll(10, TimeUnit.SECONDS);
 
       assertThat(client.getSession().getProtocol()).isEqualTo("TLSv1.3");
       assertThat(ConnectIdentity.of(client.getSession())).isEqualTo(echo.id());
@@ -333,6 +333,28 @@ class ConnectTlsTest {
     assertThat(handles).hasSize(2).allMatch(SSLSocket.class::isInstance);
     assertThatThrownBy(() -> echo.trustManager().clientAuthorizer((c, l, h) -> {}))
         .isInstanceOf(IllegalStateException.class);
+  }
+
+  @Test
+  void everyConnectionIsAFullHandshakeSoChecksRunEveryTime() throws Exception {
+    Loopback.Endpoint web = endpoint(ca.leaf("web"), List.of(ca.root()));
+    Loopback.Endpoint echo = endpoint(ca.leaf("echo"), List.of(ca.root()));
+    List<Object> authorized = new CopyOnWriteArrayList<>();
+    echo.trustManager().clientAuthorizer((client, leaf, handle) -> authorized.add(handle));
+
+    try (Loopback.Server server = loopback.serve(echo)) {
+      for (int i = 0; i < 3; i++) {
+        try (SSLSocket client = connect(web, server, echo.id())) {
+          assertThat(roundTrip(client, i)).isEqualTo(i);
+        }
+      }
+      // Same client, same host and port: a resumed session would skip the expectation check.
+      assertThatThrownBy(
+              () -> connect(web, server, ServiceIdentity.of(ca.trustDomain(), "dc1", "db")))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessageContaining("but this connection expects");
+    }
+    assertThat(authorized).hasSize(3).doesNotHaveDuplicates();
   }
 
   @Test

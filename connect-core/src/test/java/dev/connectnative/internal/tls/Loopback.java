@@ -14,9 +14,11 @@ import java.net.InetSocketAddress;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLServerSocket;
@@ -65,7 +67,7 @@ final class Loopback implements AutoCloseable {
   /** A server accepting any number of connections, echoing each byte it reads. */
   final class Server implements AutoCloseable {
     final SSLServerSocket socket;
-    final CompletableFuture<SSLSocket> firstAccepted = new CompletableFuture<>();
+    final BlockingQueue<SSLSocket> accepted = new LinkedBlockingQueue<>();
     final CompletableFuture<Throwable> firstFailure = new CompletableFuture<>();
 
     Server(Endpoint endpoint) throws IOException {
@@ -97,7 +99,7 @@ final class Loopback implements AutoCloseable {
     private void echo(SSLSocket accepted) {
       try (accepted) {
         accepted.startHandshake();
-        firstAccepted.complete(accepted);
+        this.accepted.add(accepted);
         InputStream in = accepted.getInputStream();
         OutputStream out = accepted.getOutputStream();
         for (int b = in.read(); b >= 0; b = in.read()) {
@@ -128,7 +130,12 @@ final class Loopback implements AutoCloseable {
     if (expected != null) {
       ExpectedPeers.expect(socket, expected);
     }
-    socket.startHandshake();
+    try {
+      socket.startHandshake();
+    } catch (IOException e) {
+      socket.close();
+      throw e;
+    }
     return socket;
   }
 
