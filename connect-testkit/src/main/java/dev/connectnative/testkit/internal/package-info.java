@@ -1,0 +1,2 @@
+/** Implementation of the dev agent and test CA; no compatibility promise. */
+package dev.connectnative.testkit.internal;
