@@ -73,6 +73,25 @@ public final class ServiceIntentions {
   }
 
   /**
+   * Returns the intentions of a service that has no {@code service-intentions} config entry (the
+   * agent answers 404): no source matches any caller.
+   *
+   * @param destination the service name
+   * @return intentions with no source
+   * @throws NullPointerException if {@code destination} is null
+   * @throws IllegalArgumentException if {@code destination} is empty
+   */
+  public static ServiceIntentions none(String destination) {
+    requireNonNull(destination, "destination");
+    if (destination.isEmpty()) {
+      throw new IllegalArgumentException("destination service name is empty");
+    }
+    return new ServiceIntentions(
+        new IntentionsJson.Entry(
+            dev.connectnative.SpiffeId.DEFAULT_PARTITION, "default", destination, List.of()));
+  }
+
+  /**
    * Wraps an entry parsed by the library's agent watch.
    *
    * @param entry the parsed entry

@@ -1,0 +1,184 @@
+package dev.connectnative.servlet.internal;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.connectnative.AuthorizationDecision;
+import dev.connectnative.AuthorizationRequest;
+import dev.connectnative.Authorizer;
+import dev.connectnative.ConnectIdentity;
+import dev.connectnative.InvalidIdentityException;
+import dev.connectnative.ServiceIdentity;
+import dev.connectnative.internal.pem.Certificates;
+import dev.connectnative.servlet.IntentionsSource;
+import dev.connectnative.servlet.ServiceIntentions;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+import org.eclipse.jetty.io.ssl.SslHandshakeListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Authorizes every TLS connection the connector accepts, after each handshake, full or resumed (a
+ * resumed session never reaches the trust manager, so this is the one place that sees them all). A
+ * refusal throws from {@link #handshakeSucceeded}, which makes Jetty close the connection before
+ * any request is read.
+ *
+ * <p>The agent answers "Matched L7 intention" with {@code Authorized: false}, because only a proxy
+ * that sees requests can enforce L7 permissions. Such a connection is admitted, marked as L7, only
+ * when the live intentions agree that an L7 source governs the caller and a {@code ConnectFilter}
+ * enforcing those intentions is initialized; the filter then decides every request.
+ *
+ * <p>Runs on the Jetty thread that completed the handshake. The {@link Authorizer} normally answers
+ * from its cache at once; on a miss this thread waits up to the configured timeout.
+ */
+public final class HandshakeAuthorization implements SslHandshakeListener {
+  private static final Logger LOG = LoggerFactory.getLogger(HandshakeAuthorization.class);
+  private static final String L7_REASON = "Matched L7 intention";
+
+  private final String service;
+  private final Authorizer authorizer;
+  private final IntentionsSource intentions;
+  private final Duration timeout;
+
+  /**
+   * Creates the listener.
+   *
+   * @param service the name of the service being connected to
+   * @param authorizer decides each connection
+   * @param intentions the live intentions, or {@code null} when L7 intentions are not enforced
+   * @param timeout the longest wait for a decision
+   */
+  public HandshakeAuthorization(
+      String service, Authorizer authorizer, IntentionsSource intentions, Duration timeout) {
+    this.service = requireNonNull(service, "service");
+    this.authorizer = requireNonNull(authorizer, "authorizer");
+    this.intentions = intentions;
+    this.timeout = requireNonNull(timeout, "timeout");
+  }
+
+  @Override
+  public void handshakeSucceeded(Event event) throws SSLException {
+    SSLEngine engine = event.getSSLEngine();
+    SSLSession session = engine.getSession();
+    X509Certificate leaf = peerLeaf(session);
+    ServiceIdentity client;
+    try {
+      client = ConnectIdentity.of(session);
+    } catch (InvalidIdentityException e) {
+      throw refuse(
+          "client of " + quote(service) + " has no acceptable identity: " + e.getMessage());
+    }
+    AuthorizationDecision decision = decide(client, leaf);
+    if (decision.allowed()) {
+      new ConnectionGrant(client, false, decision.reason()).recordIn(session);
+      LOG.debug("connection from {} to {} allowed: {}", client, service, decision.reason());
+      return;
+    }
+    if (decision.reason().startsWith(L7_REASON)) {
+      Optional<String> refusal = layer7Refusal(client);
+      if (refusal.isEmpty()) {
+        new ConnectionGrant(client, true, decision.reason()).recordIn(session);
+        LOG.debug("connection from {} to {} admitted for L7 checks", client, service);
+        return;
+      }
+      throw refuse(
+          "client "
+              + client
+              + " is not allowed to connect to "
+              + quote(service)
+              + ": "
+              + decision.reason()
+              + ", and "
+              + refusal.get());
+    }
+    throw refuse(
+        "client "
+            + client
+            + " is not allowed to connect to "
+            + quote(service)
+            + ": "
+            + decision.reason());
+  }
+
+  private AuthorizationDecision decide(ServiceIdentity client, X509Certificate leaf)
+      throws SSLException {
+    String serial = Certificates.serialHex(leaf.getSerialNumber());
+    String what = "cannot authorize client " + client + " for " + quote(service);
+    CompletableFuture<AuthorizationDecision> future;
+    try {
+      future = authorizer.authorize(new AuthorizationRequest(service, client, serial));
+    } catch (RuntimeException e) {
+      throw refuse(what + ": " + e.getMessage(), e);
+    }
+    try {
+      return requireNonNull(
+          future.get(timeout.toNanos(), TimeUnit.NANOSECONDS), "authorizer answered null");
+    } catch (ExecutionException e) {
+      throw refuse(what + ": " + e.getCause().getMessage(), e.getCause());
+    } catch (TimeoutException e) {
+      future.cancel(false);
+      throw refuse(what + ": no decision within " + timeout.toMillis() + " ms", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw refuse(what + ": interrupted", e);
+    } catch (RuntimeException e) {
+      throw refuse(what + ": " + e.getMessage(), e);
+    }
+  }
+
+  private Optional<String> layer7Refusal(ServiceIdentity client) {
+    if (intentions == null) {
+      return Optional.of("L7 intentions are not enforced by this connector (no intentions set)");
+    }
+    Optional<ServiceIntentions> current = intentions.current();
+    if (current.isEmpty()) {
+      return Optional.of("the intentions of " + quote(service) + " are not known yet");
+    }
+    if (!current.get().governsAtLayer7(client)) {
+      return Optional.of("the intentions of " + quote(service) + " name no L7 source for it");
+    }
+    if (!Enforcement.armed(intentions)) {
+      return Optional.of("no ConnectFilter enforcing the intentions is initialized");
+    }
+    return Optional.empty();
+  }
+
+  private X509Certificate peerLeaf(SSLSession session) throws SSLException {
+    Certificate[] chain;
+    try {
+      chain = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException e) {
+      throw refuse("client of " + quote(service) + " presented no certificate", e);
+    }
+    if (chain == null || chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
+      throw refuse("client of " + quote(service) + " presented no X.509 certificate");
+    }
+    return leaf;
+  }
+
+  private SSLException refuse(String message) {
+    LOG.info("refused connection: {}", message);
+    return new SSLHandshakeException(message);
+  }
+
+  private SSLException refuse(String message, Throwable cause) {
+    SSLException e = refuse(message);
+    e.initCause(cause);
+    return e;
+  }
+
+  private static String quote(String name) {
+    return "\"" + name + "\"";
+  }
+}
