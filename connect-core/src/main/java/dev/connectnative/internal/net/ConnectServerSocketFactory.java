@@ -1,0 +1,50 @@
+package dev.connectnative.internal.net;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import javax.net.ServerSocketFactory;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * Makes {@link ConnectServerSocket}s, for frameworks that take a {@link ServerSocketFactory}.
+ * Thread-safe.
+ */
+public final class ConnectServerSocketFactory extends ServerSocketFactory {
+  private final SSLSocketFactory tls;
+  private final AcceptPolicy policy;
+
+  /**
+   * Creates the factory.
+   *
+   * @param tls the socket factory of the service's {@code SSLContext}
+   * @param policy what each accepted connection goes through
+   */
+  public ConnectServerSocketFactory(SSLSocketFactory tls, AcceptPolicy policy) {
+    this.tls = requireNonNull(tls, "tls");
+    this.policy = requireNonNull(policy, "policy");
+  }
+
+  @Override
+  public ServerSocket createServerSocket() throws IOException {
+    return new ConnectServerSocket(new ServerSocket(), tls, policy);
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port) throws IOException {
+    return new ConnectServerSocket(new ServerSocket(port), tls, policy);
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port, int backlog) throws IOException {
+    return new ConnectServerSocket(new ServerSocket(port, backlog), tls, policy);
+  }
+
+  @Override
+  public ServerSocket createServerSocket(int port, int backlog, InetAddress bindAddress)
+      throws IOException {
+    return new ConnectServerSocket(new ServerSocket(port, backlog, bindAddress), tls, policy);
+  }
+}

@@ -1,0 +1,293 @@
+package dev.connectnative.internal.net;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.connectnative.ConnectException;
+import dev.connectnative.DialOptions;
+import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.IdentitySource;
+import dev.connectnative.InvalidIdentityException;
+import dev.connectnative.NotReadyException;
+import dev.connectnative.Resolver;
+import dev.connectnative.ServiceIdentity;
+import dev.connectnative.ServiceInstance;
+import dev.connectnative.internal.pem.Certificates;
+import dev.connectnative.internal.tls.ExpectedPeers;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSession;
+import javax.net.ssl.SSLSessionContext;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Connects to a service: resolves its instances, picks them round-robin from a random start, and
+ * for each one opens TCP, registers the identity the server must present and runs the TLS
+ * handshake, so the trust manager refuses a wrong server before any application byte moves. An
+ * instance that fails is followed by the next one until all were tried or the overall timeout is
+ * up.
+ *
+ * <p>The name the JDK keys its client session cache by (and sends as SNI) is the service's Consul
+ * SNI ({@code <service>.<namespace>.<dc>.internal.<trust-domain>}), so should a context resume
+ * sessions, a session with one service is never offered to another; every client session is dropped
+ * when the trust roots change. (The service's own {@code SSLContext} resumes nothing.) A resumed
+ * session skips the trust manager, so the peer identity of every handshake is compared again
+ * afterwards. Thread-safe.
+ */
+public final class Dialer {
+  private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
+
+  private final String self;
+  private final SSLSocketFactory tls;
+  private final SSLSessionContext clientSessions;
+  private final IdentitySource identity;
+  private final Resolver resolver;
+  private final ConnectEvents events;
+  private final AtomicInteger next;
+
+  /**
+   * Creates a dialer.
+   *
+   * @param self this service's name, for messages
+   * @param context the service's TLS context (key manager with our leaf, Connect trust manager)
+   * @param identity where the trust domain comes from; its root changes drop client sessions
+   * @param resolver finds instances
+   * @param events where dial outcomes are reported
+   * @param random picks the first instance to try
+   */
+  public Dialer(
+      String self,
+      SSLContext context,
+      IdentitySource identity,
+      Resolver resolver,
+      ConnectEvents events,
+      Random random) {
+    this.self = requireNonNull(self, "self");
+    this.tls = requireNonNull(context, "context").getSocketFactory();
+    this.clientSessions = context.getClientSessionContext();
+    this.identity = requireNonNull(identity, "identity");
+    this.resolver = requireNonNull(resolver, "resolver");
+    this.events = SafeEvents.of(requireNonNull(events, "events"));
+    this.next = new AtomicInteger(requireNonNull(random, "random").nextInt(Integer.MAX_VALUE));
+    identity.addListener(
+        (previous, current) -> {
+          if (previous.isPresent() && !previous.get().trust().equals(current.trust())) {
+            dropClientSessions();
+          }
+        });
+  }
+
+  /**
+   * Dials {@code name}.
+   *
+   * @param name the service (or prepared query) to reach
+   * @param options where to look and how long to wait
+   * @return a connected socket whose handshake has completed with a server presenting the expected
+   *     identity
+   * @throws IOException if this service has no identity yet, no healthy instance exists, every
+   *     instance failed, or the timeout passed; the message names the service and each failure
+   */
+  public SSLSocket dial(String name, DialOptions options) throws IOException {
+    requireNonNull(name, "name");
+    requireNonNull(options, "options");
+    long deadline = System.nanoTime() + options.timeout().toNanos();
+    IdentitySnapshot snapshot = ready(name);
+    String trustDomain = snapshot.trust().trustDomain();
+    String where = options.datacenter().orElse(snapshot.leaf().id().datacenter());
+    List<ServiceInstance> instances = resolve(name, options, deadline);
+    if (instances.isEmpty()) {
+      IOException e = new IOException("no healthy instance of \"" + name + "\" in " + where);
+      events.dialFailed(name, null, e);
+      throw e;
+    }
+    List<String> failures = new ArrayList<>();
+    for (ServiceInstance instance : order(instances)) {
+      long remaining = deadline - System.nanoTime();
+      if (remaining <= 0) {
+        failures.add("timed out after " + options.timeout().toMillis() + " ms");
+        break;
+      }
+      try {
+        return connect(name, instance, trustDomain, options, remaining);
+      } catch (IOException | ConnectException e) {
+        String why = describe(e);
+        failures.add(instance.address() + ": " + why);
+        LOG.debug("dialing {} at {} failed: {}", name, instance.address(), why);
+        events.dialFailed(name, instance.address(), e);
+      }
+    }
+    throw new IOException(
+        "cannot connect to \""
+            + name
+            + "\": "
+            + (failures.size() == 1 ? "" : "every instance failed (" + instances.size() + "): ")
+            + String.join("; ", failures));
+  }
+
+  private IdentitySnapshot ready(String name) throws IOException {
+    Optional<IdentitySnapshot> snapshot = identity.current();
+    if (snapshot.isEmpty()) {
+      NotReadyException cause =
+          new NotReadyException(
+              "service \"" + self + "\" not ready: missing " + identity.status().missing(),
+              identity.status().lastError().orElse(null));
+      throw new IOException("cannot dial \"" + name + "\": " + cause.getMessage(), cause);
+    }
+    return snapshot.get();
+  }
+
+  private List<ServiceInstance> resolve(String name, DialOptions options, long deadline)
+      throws IOException {
+    try {
+      return resolver
+          .resolve(name, options)
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (ExecutionException | CompletionException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      IOException failure =
+          new IOException("cannot dial \"" + name + "\": " + cause.getMessage(), cause);
+      events.dialFailed(name, null, failure);
+      throw failure;
+    } catch (TimeoutException e) {
+      IOException failure =
+          new IOException(
+              "cannot dial \""
+                  + name
+                  + "\": no discovery answer within "
+                  + options.timeout().toMillis()
+                  + " ms",
+              e);
+      events.dialFailed(name, null, failure);
+      throw failure;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InterruptedIOException("interrupted while resolving \"" + name + "\"");
+    }
+  }
+
+  private List<ServiceInstance> order(List<ServiceInstance> instances) {
+    List<ServiceInstance> ordered = new ArrayList<>(instances);
+    Collections.rotate(ordered, -Math.floorMod(next.getAndIncrement(), ordered.size()));
+    return ordered;
+  }
+
+  private SSLSocket connect(
+      String name,
+      ServiceInstance instance,
+      String trustDomain,
+      DialOptions options,
+      long remainingNanos)
+      throws IOException {
+    ServiceIdentity expected = instance.expectedIdentity(trustDomain);
+    int connectMillis = millis(options.connectTimeout().toNanos(), remainingNanos);
+    Socket raw = new Socket();
+    SSLSocket ssl = null;
+    try {
+      raw.connect(new InetSocketAddress(instance.host(), instance.port()), connectMillis);
+      ssl = (SSLSocket) tls.createSocket(raw, sessionKey(expected), instance.port(), true);
+      ssl.setUseClientMode(true);
+      ExpectedPeers.expect(ssl, expected);
+      long left = remainingNanos - TimeUnit.MILLISECONDS.toNanos(connectMillis);
+      ssl.setSoTimeout(millis(options.handshakeTimeout().toNanos(), Math.max(left, 1_000_000)));
+      try {
+        ssl.startHandshake();
+      } catch (SocketTimeoutException e) {
+        throw new SocketTimeoutException(
+            "no TLS handshake within " + options.handshakeTimeout().toMillis() + " ms");
+      }
+      ssl.setSoTimeout(0);
+      ServiceIdentity presented = presented(ssl.getSession());
+      if (!expected.sameServiceAs(presented)) {
+        throw new IOException(
+            "server presented " + presented + " but this connection expects " + expected);
+      }
+      events.dialSucceeded(name, presented);
+      return ssl;
+    } catch (IOException | RuntimeException e) {
+      close(ssl != null ? ssl : raw);
+      throw e;
+    }
+  }
+
+  private static ServiceIdentity presented(SSLSession session) throws IOException {
+    try {
+      return Certificates.serviceIdentity((X509Certificate) session.getPeerCertificates()[0]);
+    } catch (InvalidIdentityException e) {
+      throw new IOException("server presented no acceptable identity: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * The name the JDK keys client sessions by, Consul's SNI for the service: sessions are then
+   * shared by the instances of one service and never offered to another.
+   */
+  static String sessionKey(ServiceIdentity expected) {
+    StringBuilder s =
+        new StringBuilder(expected.service()).append('.').append(expected.namespace());
+    if (!"default".equals(expected.partition())) {
+      s.append('.').append(expected.partition());
+    }
+    return s.append('.')
+        .append(expected.datacenter())
+        .append(".internal.")
+        .append(expected.trustDomain())
+        .toString()
+        .toLowerCase(Locale.ROOT);
+  }
+
+  private void dropClientSessions() {
+    int dropped = 0;
+    for (byte[] id : Collections.list(clientSessions.getIds())) {
+      SSLSession session = clientSessions.getSession(id);
+      if (session != null) {
+        session.invalidate();
+        dropped++;
+      }
+    }
+    LOG.info("trust roots changed: dropped {} cached TLS client sessions", dropped);
+  }
+
+  private static int millis(long wantedNanos, long remainingNanos) {
+    long nanos = Math.min(wantedNanos, remainingNanos);
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
+  }
+
+  /** The innermost useful message: JSSE wraps trust-manager refusals a few levels deep. */
+  private static String describe(Throwable e) {
+    Throwable t = e;
+    String message = e.getMessage();
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t instanceof java.security.cert.CertificateException && t.getMessage() != null) {
+        message = t.getMessage();
+      }
+    }
+    return message == null ? e.toString() : message;
+  }
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException e) {
+      LOG.debug("closing a failed connection", e);
+    }
+  }
+}

@@ -1,0 +1,322 @@
+package dev.connectnative.internal.net;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.connectnative.DialOptions;
+import dev.connectnative.Resolver;
+import dev.connectnative.ServiceIdentity;
+import dev.connectnative.ServiceInstance;
+import dev.connectnative.internal.authz.CachingAuthorizer;
+import dev.connectnative.internal.authz.ClientAuthorizerHook;
+import dev.connectnative.internal.authz.LiveConnections;
+import dev.connectnative.testkit.TestCa;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSocket;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Dial and accept over real loopback TLS with certificates minted at run time. */
+class AcceptDialTest {
+  private static final Duration WAIT = Duration.ofSeconds(10);
+
+  private final TestCa ca = TestCa.create();
+  private final MeshService echo = MeshService.of(ca, "echo");
+  private final MeshService web = MeshService.of(ca, "web");
+  private final SwitchableAuthorizer intentions = new SwitchableAuthorizer().allow("web");
+  private final RecordingEvents events = new RecordingEvents();
+  private final CachingAuthorizer authorizer =
+      CachingAuthorizer.builder(intentions).events(events).build();
+  private final LiveConnections live = new LiveConnections(events);
+  private final AtomicInteger fullHandshakes = new AtomicInteger();
+  private EchoServer server;
+
+  @BeforeEach
+  void startEcho() throws IOException {
+    ClientAuthorizerHook hook =
+        new ClientAuthorizerHook("echo", authorizer, Duration.ofSeconds(5), events);
+    echo.trust.clientAuthorizer(
+        (client, leaf, handle) -> {
+          fullHandshakes.incrementAndGet();
+          hook.authorize(client, leaf, handle);
+        });
+    server = new EchoServer(echo, policy(Duration.ofSeconds(5)));
+  }
+
+  @AfterEach
+  void stop() throws IOException {
+    server.close();
+  }
+
+  private AcceptPolicy policy(Duration handshakeTimeout) {
+    return new AcceptPolicy(
+        "echo", authorizer, live, handshakeTimeout, Duration.ofSeconds(5), events);
+  }
+
+  private Dialer dialer(MeshService from, Resolver resolver) {
+    return new Dialer(from.name, from.context, from.source, resolver, events, new Random(7));
+  }
+
+  private Resolver echoAt(int... ports) {
+    return Resolver.of(
+        java.util.Arrays.stream(ports)
+            .mapToObj(p -> ServiceInstance.of("echo", "dc1", "127.0.0.1", p))
+            .toList());
+  }
+
+  private static String exchange(SSLSocket socket, String text) throws IOException {
+    socket.getOutputStream().write(text.getBytes(UTF_8));
+    socket.getOutputStream().flush();
+    byte[] back = socket.getInputStream().readNBytes(text.length());
+    return new String(back, UTF_8);
+  }
+
+  @Test
+  void webDialsEchoExchangesBytesAndEchoSeesWhoCalled() throws Exception {
+    try (SSLSocket socket = dialer(web, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(socket, "hello mesh")).isEqualTo("hello mesh");
+      assertThat(socket.getSession().getPeerCertificates()).isNotEmpty();
+    }
+    ServiceIdentity client = server.clients.poll(10, TimeUnit.SECONDS);
+    assertThat(client).isEqualTo(web.source.current().orElseThrow().leaf().id());
+    assertThat(events.seen).contains("accepted web -> echo", "dialed echo = echo");
+    assertThat(live.size()).isLessThanOrEqualTo(1);
+  }
+
+  @Test
+  void deniedClientGetsAnAlertAndTheAcceptLoopKeepsServingOthers() throws Exception {
+    MeshService db = MeshService.of(ca, "db");
+    intentions.deny("db");
+    Dialer dbDialer = dialer(db, echoAt(server.port()));
+    try (SSLSocket refused = dbDialer.dial("echo", DialOptions.DEFAULTS)) {
+      assertThatThrownBy(() -> exchange(refused, "let me in")).isInstanceOf(SSLException.class);
+    }
+    Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
+    assertThat(serverSide)
+        .hasMessageContaining("client " + ca.serviceUri("db"))
+        .hasMessageContaining("is not allowed to connect to echo")
+        .hasMessageContaining("Action: DENY");
+    assertThat(server.bytesRead.get()).isZero();
+
+    try (SSLSocket ok = dialer(web, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(ok, "still here")).isEqualTo("still here");
+    }
+  }
+
+  @Test
+  void wrongServerIsRefusedInsideTheHandshake() throws Exception {
+    MeshService db = MeshService.of(ca, "db");
+    db.trust.clientAuthorizer((client, leaf, handle) -> {});
+    try (EchoServer dbServer = new EchoServer(db, policy(Duration.ofSeconds(5)))) {
+      Dialer dialer = dialer(web, echoAt(dbServer.port()));
+      assertThatThrownBy(() -> dialer.dial("echo", DialOptions.DEFAULTS))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("cannot connect to \"echo\"")
+          .hasMessageContaining("server presented " + ca.serviceUri("db"))
+          .hasMessageContaining("expects " + ca.serviceUri("echo"));
+      Throwable serverSide = dbServer.failures.poll(10, TimeUnit.SECONDS);
+      assertThat(serverSide).isInstanceOf(SSLException.class);
+      assertThat(dbServer.bytesRead.get()).isZero();
+      assertThat(dbServer.clients).isEmpty();
+    }
+  }
+
+  @Test
+  void stalledClientDoesNotHoldUpAcceptAndTimesOut() throws Exception {
+    server.close();
+    server = new EchoServer(echo, policy(Duration.ofMillis(400)));
+    try (Socket stalled = new Socket(InetAddress.getLoopbackAddress(), server.port());
+        SSLSocket ok = dialer(web, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(ok, "not blocked")).isEqualTo("not blocked");
+      Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
+      assertThat(serverSide).hasMessageContaining("did not complete its handshake within 400 ms");
+      assertThat(stalled.getInputStream().read()).isEqualTo(-1);
+    }
+  }
+
+  @Test
+  void everyConnectionThroughTheServiceContextIsAFullHandshake() throws Exception {
+    Dialer dialer = dialer(web, echoAt(server.port()));
+    for (int i = 0; i < 2; i++) {
+      try (SSLSocket socket = dialer.dial("echo", DialOptions.DEFAULTS)) {
+        assertThat(exchange(socket, "full")).isEqualTo("full");
+      }
+    }
+    assertThat(fullHandshakes.get()).isEqualTo(2);
+  }
+
+  @Test
+  void resumedSessionIsAuthorizedAgain() throws Exception {
+    server.close();
+    server = new EchoServer(echo.resumable, policy(Duration.ofSeconds(5)));
+    Dialer dialer =
+        new Dialer("web", web.resumable, web.source, echoAt(server.port()), events, new Random(7));
+    try (SSLSocket first = dialer.dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(first, "first")).isEqualTo("first");
+    }
+    assertThat(fullHandshakes.get()).isEqualTo(1);
+    try (SSLSocket resumedWhileAllowed = dialer.dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(resumedWhileAllowed, "again")).isEqualTo("again");
+    }
+    assertThat(fullHandshakes.get())
+        .as("the second connection resumed its session, skipping the trust manager")
+        .isEqualTo(1);
+
+    intentions.deny("web");
+    authorizer.invalidateAll();
+    try (SSLSocket resumed = dialer.dial("echo", DialOptions.DEFAULTS)) {
+      resumed.getOutputStream().write("sneak".getBytes(UTF_8));
+      resumed.getOutputStream().flush();
+      InputStream in = resumed.getInputStream();
+      assertThat(readOrFail(in)).isEqualTo(-1);
+    }
+    assertThat(fullHandshakes.get()).isEqualTo(1);
+    Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
+    assertThat(serverSide)
+        .isInstanceOf(SSLException.class)
+        .hasMessageContaining(
+            "client " + ca.serviceUri("web") + " is not allowed to connect to echo");
+    assertThat(server.bytesRead.get()).isEqualTo("first".length() + "again".length());
+  }
+
+  @Test
+  void intentionChangeRevokesTheLiveConnection() throws Exception {
+    try (SSLSocket socket = dialer(web, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(socket, "before")).isEqualTo("before");
+      assertThat(live.size()).isEqualTo(1);
+      intentions.deny("web");
+      authorizer.invalidateAll();
+      assertThat(live.reauthorizeAll(authorizer).get(10, TimeUnit.SECONDS)).isEqualTo(1);
+      assertThat(readOrFail(socket.getInputStream())).isEqualTo(-1);
+    }
+    assertThat(live.size()).isZero();
+    assertThat(events.seen)
+        .anyMatch(e -> e.startsWith("revoked web -> echo: client " + ca.serviceUri("web")));
+  }
+
+  @Test
+  void agentDownRefusesNewConnectionsWhileEstablishedOnesContinue() throws Exception {
+    Dialer dialer = dialer(web, echoAt(server.port()));
+    try (SSLSocket established = dialer.dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(established, "up")).isEqualTo("up");
+      intentions.down(true);
+      authorizer.invalidateAll();
+      MeshService api = MeshService.of(ca, "api");
+      try (SSLSocket refused =
+          dialer(api, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+        assertThatThrownBy(() -> exchange(refused, "x")).isInstanceOf(SSLException.class);
+      }
+      Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
+      assertThat(serverSide)
+          .hasMessageContaining(
+              "client " + ca.serviceUri("api") + " is not allowed to connect to echo")
+          .hasMessageContaining("agent unreachable");
+      assertThat(exchange(established, "still up")).isEqualTo("still up");
+    }
+  }
+
+  @Test
+  void failsOverToAnotherInstanceAndSpreadsLoad() throws Exception {
+    int dead = deadPort();
+    Dialer dialer = dialer(web, echoAt(dead, server.port()));
+    for (int i = 0; i < 4; i++) {
+      try (SSLSocket socket = dialer.dial("echo", DialOptions.DEFAULTS)) {
+        assertThat(exchange(socket, "n" + i)).isEqualTo("n" + i);
+      }
+    }
+    assertThat(
+            events.seen.stream().filter(e -> e.startsWith("dial failed echo at 127.0.0.1:" + dead)))
+        .as("round-robin reached the dead instance first half of the time")
+        .hasSize(2);
+  }
+
+  @Test
+  void everyInstanceRefusedNamesEachFailure() throws Exception {
+    int a = deadPort();
+    int b = deadPort();
+    Dialer dialer = dialer(web, echoAt(a, b));
+    assertThatThrownBy(() -> dialer.dial("echo", DialOptions.DEFAULTS))
+        .isInstanceOf(IOException.class)
+        .hasMessageStartingWith("cannot connect to \"echo\": every instance failed (2): ")
+        .hasMessageContaining("127.0.0.1:" + a + ": ")
+        .hasMessageContaining("127.0.0.1:" + b + ": ");
+  }
+
+  @Test
+  void noHealthyInstanceSaysWhere() {
+    Dialer dialer = dialer(web, Resolver.of(List.of()));
+    assertThatThrownBy(() -> dialer.dial("echo", DialOptions.DEFAULTS))
+        .isInstanceOf(IOException.class)
+        .hasMessage("no healthy instance of \"echo\" in dc1");
+    assertThatThrownBy(() -> dialer.dial("echo", DialOptions.builder().datacenter("dc2").build()))
+        .hasMessage("no healthy instance of \"echo\" in dc2");
+  }
+
+  @Test
+  void discoveryThatNeverAnswersIsBoundedByTheTimeout() {
+    Resolver silent = (name, options) -> new java.util.concurrent.CompletableFuture<>();
+    Dialer dialer = dialer(web, silent);
+    DialOptions options = DialOptions.builder().timeout(Duration.ofMillis(200)).build();
+    assertThatThrownBy(() -> dialer.dial("echo", options))
+        .isInstanceOf(IOException.class)
+        .hasMessage("cannot dial \"echo\": no discovery answer within 200 ms");
+  }
+
+  @Test
+  void staticAddressWithExpectedIdentity() throws Exception {
+    ServiceIdentity expected = echo.source.current().orElseThrow().leaf().id();
+    DialOptions options =
+        DialOptions.builder().staticAddress("127.0.0.1", server.port(), expected).build();
+    Resolver fromOptions =
+        (name, o) ->
+            java.util.concurrent.CompletableFuture.completedFuture(
+                List.of(o.staticInstance().orElseThrow()));
+    try (SSLSocket socket = dialer(web, fromOptions).dial("echo", options)) {
+      assertThat(exchange(socket, "static")).isEqualTo("static");
+    }
+  }
+
+  @Test
+  void sessionKeysSeparateServicesAndDatacenters() {
+    String td = ca.trustDomain();
+    assertThat(Dialer.sessionKey(ServiceIdentity.of(td, "dc1", "Echo")))
+        .isEqualTo("echo.default.dc1.internal." + td);
+    assertThat(Dialer.sessionKey(ServiceIdentity.of(td, "dc1", "db")))
+        .isNotEqualTo(Dialer.sessionKey(ServiceIdentity.of(td, "dc1", "echo")));
+    assertThat(Dialer.sessionKey(ServiceIdentity.of(td, "dc2", "echo")))
+        .isNotEqualTo(Dialer.sessionKey(ServiceIdentity.of(td, "dc1", "echo")));
+  }
+
+  /** Reads one byte; a connection closed by the peer may also surface as an exception. */
+  private static int readOrFail(InputStream in) {
+    try {
+      return in.read();
+    } catch (IOException e) {
+      return -1;
+    }
+  }
+
+  private static int deadPort() throws IOException {
+    try (java.net.ServerSocket s =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return s.getLocalPort();
+    }
+  }
+
+  @SuppressWarnings("unused")
+  private static void awaitTrue(java.util.function.BooleanSupplier condition) {
+    await().atMost(WAIT).until(condition::getAsBoolean);
+  }
+}
