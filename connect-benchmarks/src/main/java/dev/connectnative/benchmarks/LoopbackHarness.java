@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class LoopbackHarness {
   private static final int CLIENTS = 4;
+  private static final String USAGE =
+      "usage: java -jar benchmarks.jar [--quick] [--rounds N] [--bulk-mb N] [--conn-seconds S]"
+          + " [--warmup-seconds S] [--only REGEX] [--report FILE]";
 
   private LoopbackHarness() {}
 
@@ -146,7 +149,7 @@ public final class LoopbackHarness {
     int rounds = 7;
     long bulkBytes = 512L << 20;
     Duration connDuration = Duration.ofSeconds(3);
-    Duration warmup = Duration.ofSeconds(3);
+    Duration warmup = Duration.ofSeconds(5);
     Pattern only = Pattern.compile("");
     java.nio.file.Path report;
 
@@ -167,7 +170,11 @@ public final class LoopbackHarness {
           case "--warmup-seconds" -> o.warmup = seconds(value(args, ++i, arg));
           case "--only" -> o.only = Pattern.compile(value(args, ++i, arg));
           case "--report" -> o.report = java.nio.file.Path.of(value(args, ++i, arg));
-          default -> throw new IllegalArgumentException("unknown option " + arg);
+          case "--help" -> {
+            System.out.println(USAGE);
+            System.exit(0);
+          }
+          default -> throw new IllegalArgumentException("unknown option " + arg + "; " + USAGE);
         }
       }
       if (o.rounds < 1) {

@@ -1,5 +1,6 @@
 package dev.connectnative.benchmarks;
 
+import dev.connectnative.testkit.IssuedLeaf;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -26,6 +27,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Netty on both ends (NIO transport), mutual TLS 1.3 with static certificates through Netty's
@@ -40,6 +42,7 @@ final class NettyPath implements Path {
   private final SslContext serverContext;
   private final SslContext clientContext;
   private final boolean resumption;
+  private final CountingTrustManager serverTrust;
   private EventLoopGroup bossGroup;
   private EventLoopGroup serverGroup;
   private EventLoopGroup clientGroup;
@@ -50,20 +53,22 @@ final class NettyPath implements Path {
       throws SSLException {
     this.name = name;
     this.resumption = resumption;
-    Pki.Leaf serverLeaf = pki.leaf("server");
-    Pki.Leaf clientLeaf = pki.leaf("client");
+    IssuedLeaf serverLeaf = pki.leaf("server");
+    IssuedLeaf clientLeaf = pki.leaf("client");
+    this.serverTrust =
+        new CountingTrustManager((X509ExtendedTrustManager) pki.trustManagers(null)[0]);
     this.serverContext =
-        SslContextBuilder.forServer(serverLeaf.key(), serverLeaf.certificate(), pki.root())
+        SslContextBuilder.forServer(serverLeaf.privateKey(), serverLeaf.certificate(), pki.root())
             .sslProvider(provider)
             .protocols(TlsContexts.TLS13)
-            .trustManager(pki.root())
+            .trustManager(serverTrust)
             .clientAuth(ClientAuth.REQUIRE)
             .build();
     this.clientContext =
         SslContextBuilder.forClient()
             .sslProvider(provider)
             .protocols(TlsContexts.TLS13)
-            .keyManager(clientLeaf.key(), clientLeaf.certificate(), pki.root())
+            .keyManager(clientLeaf.privateKey(), clientLeaf.certificate(), pki.root())
             .trustManager(pki.root())
             .build();
     if (provider == SslProvider.JDK) {
@@ -100,6 +105,11 @@ final class NettyPath implements Path {
   @Override
   public boolean bulk() {
     return !resumption;
+  }
+
+  /** Handshakes in which the server verified a client certificate: the full ones. */
+  long fullHandshakes() {
+    return serverTrust.clientChecks();
   }
 
   @Override

@@ -86,8 +86,8 @@ final class SidecarPath implements Path {
     int localPort = freePort();
     int remotePort = freePort();
     pki.writeRootPem(dir.resolve("root.pem"));
-    pki.leaf("client").writePem(dir.resolve("client.pem"));
-    pki.leaf("server").writePem(dir.resolve("server.pem"));
+    pki.writeLeafPem("client", dir.resolve("client.pem"));
+    pki.writeLeafPem("server", dir.resolve("server.pem"));
     int backendPort = backend.address().getPort();
     if (kind == Kind.HAPROXY) {
       launch(executable, "local", haproxyLocal(localPort, remotePort));

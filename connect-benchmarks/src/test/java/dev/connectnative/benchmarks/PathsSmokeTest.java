@@ -15,6 +15,7 @@ import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Every path moves the right bytes; nothing here is timed. */
 class PathsSmokeTest {
@@ -97,6 +98,31 @@ class PathsSmokeTest {
         assertThatThrownBy(() -> Protocol.sink(conn, 10, new byte[3]))
             .isInstanceOf(IOException.class)
             .hasMessageContaining("server counted 4 bytes, 10 were sent");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void nettyBoringSslResumesOnlyWhenAsked(boolean resumption) throws Exception {
+    NettyPath path;
+    try {
+      path = NettyPath.openSsl(PKI, resumption);
+    } catch (IllegalStateException e) {
+      abort("netty-tcnative is not available here: " + e.getMessage());
+      return;
+    }
+    try (path) {
+      path.start();
+      for (int i = 0; i < 5; i++) {
+        try (Conn conn = path.connect()) {
+          Protocol.echo(conn, new byte[] {(byte) i});
+        }
+      }
+      if (resumption) {
+        assertThat(path.fullHandshakes()).isLessThan(5);
+      } else {
+        assertThat(path.fullHandshakes()).isEqualTo(5);
       }
     }
   }
