@@ -9,6 +9,9 @@ import javax.net.ssl.SSLSocket;
 
 /** A {@link Conn} over a blocking {@link Socket} (plain or {@link SSLSocket}). */
 final class SocketConn implements Conn {
+  private static final int CONNECT_TIMEOUT_MS = 10_000;
+  private static final int READ_TIMEOUT_MS = 30_000;
+
   private final Socket socket;
   private final InputStream in;
   private final OutputStream out;
@@ -21,12 +24,14 @@ final class SocketConn implements Conn {
 
   /**
    * Connects the unconnected {@code socket}; for TLS sockets the handshake completes before
-   * returning. The socket is closed if anything fails.
+   * returning. Connecting gives up after 10 s, each read after 30 s. The socket is closed if
+   * anything fails.
    */
   static SocketConn open(Socket socket, InetSocketAddress address) throws IOException {
     try {
       socket.setTcpNoDelay(true);
-      socket.connect(address);
+      socket.setSoTimeout(READ_TIMEOUT_MS);
+      socket.connect(address, CONNECT_TIMEOUT_MS);
       if (socket instanceof SSLSocket tls) {
         tls.startHandshake();
       }
