@@ -1,0 +1,260 @@
+package dev.connectnative.internal.service;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.connectnative.AgentConfig;
+import dev.connectnative.ConnectException;
+import dev.connectnative.ConnectListener;
+import dev.connectnative.ConnectService;
+import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.IdentitySource;
+import dev.connectnative.IdentityStatus;
+import dev.connectnative.NotReadyException;
+import dev.connectnative.TrustDomainPolicy;
+import dev.connectnative.internal.agent.AgentClient;
+import dev.connectnative.internal.identity.AgentIdentitySource;
+import dev.connectnative.internal.tls.ConnectKeyManager;
+import dev.connectnative.internal.tls.ConnectSslContexts;
+import dev.connectnative.internal.tls.ConnectTrustManager;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.X509ExtendedKeyManager;
+import javax.net.ssl.X509ExtendedTrustManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A {@link ConnectService} over an {@link IdentitySource}: the agent-backed one by default.
+ *
+ * <p>Owns, when it created them, the agent client, the identity source and a single daemon
+ * scheduler thread {@code connect-<name>}; {@link #close()} stops exactly those. Agent errors are
+ * noticed by checking the source's status every {@link #ERROR_CHECK_INTERVAL} on the scheduler.
+ */
+public final class DefaultConnectService implements ConnectService {
+  /** How often the identity source's last error is checked for {@code onAgentError}. */
+  static final Duration ERROR_CHECK_INTERVAL = Duration.ofMillis(500);
+
+  private static final Logger log = LoggerFactory.getLogger(DefaultConnectService.class);
+
+  private final String name;
+  private final IdentitySource source;
+  private final boolean ownsSource;
+  private final AgentClient agentClient;
+  private final ScheduledExecutorService scheduler;
+  private final boolean ownsScheduler;
+  private final ConnectListener listener;
+  private final ConnectKeyManager keyManager;
+  private final ConnectTrustManager trustManager;
+  private final SSLContext sslContext;
+  private final CountDownLatch ready = new CountDownLatch(1);
+  private final AtomicReference<ConnectException> lastReportedError = new AtomicReference<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
+  private final ScheduledFuture<?> errorCheck;
+
+  /**
+   * Builds and starts the service; see {@link dev.connectnative.Connect.Builder}.
+   *
+   * @param agent agent settings, {@code null} for the environment's
+   * @param identitySource a caller-owned source, {@code null} to follow the agent
+   * @param executor a caller-owned scheduler, {@code null} to start one
+   */
+  public DefaultConnectService(
+      String name,
+      AgentConfig agent,
+      IdentitySource identitySource,
+      TrustDomainPolicy policy,
+      ConnectListener listener,
+      Clock clock,
+      ScheduledExecutorService executor) {
+    this.name = requireNonNull(name, "name");
+    this.listener = requireNonNull(listener, "listener");
+    requireNonNull(policy, "policy");
+    requireNonNull(clock, "clock");
+    this.ownsScheduler = executor == null;
+    this.scheduler = executor == null ? newScheduler(name) : executor;
+    try {
+      if (identitySource != null) {
+        this.agentClient = null;
+        this.source = identitySource;
+        this.ownsSource = false;
+      } else {
+        this.agentClient =
+            AgentClient.create(agent == null ? AgentConfig.fromEnvironment() : agent);
+        this.source =
+            AgentIdentitySource.builder(agentClient, name)
+                .scheduler(scheduler)
+                .clock(clock)
+                .start();
+        this.ownsSource = true;
+      }
+    } catch (RuntimeException e) {
+      if (ownsScheduler) {
+        scheduler.shutdownNow();
+      }
+      throw e;
+    }
+
+    this.keyManager = new ConnectKeyManager(source);
+    this.trustManager = new ConnectTrustManager(source, policy, clock);
+    this.sslContext = ConnectSslContexts.create(keyManager, trustManager);
+    source.addListener(this::onIdentityChanged);
+    if (source.current().isPresent()) {
+      ready.countDown();
+    }
+    try {
+      this.errorCheck =
+          scheduler.scheduleWithFixedDelay(
+              this::checkErrors, 0, ERROR_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (RuntimeException e) {
+      stopOwned();
+      throw e;
+    }
+  }
+
+  /** Returns the trust manager with its internal hooks, for the dial and accept paths. */
+  public ConnectTrustManager connectTrustManager() {
+    return trustManager;
+  }
+
+  /** Returns the identity source in use. */
+  public IdentitySource identitySource() {
+    return source;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public boolean isReady() {
+    return source.current().isPresent();
+  }
+
+  @Override
+  public void awaitReady(Duration timeout) {
+    requireNonNull(timeout, "timeout");
+    try {
+      if (ready.await(timeout.toNanos(), TimeUnit.NANOSECONDS) || isReady()) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw notReady("interrupted while waiting");
+    }
+    throw notReady("not ready after " + timeout);
+  }
+
+  @Override
+  public IdentitySnapshot identity() {
+    return source.current().orElseThrow(() -> notReady("not ready"));
+  }
+
+  @Override
+  public IdentityStatus status() {
+    return source.status();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return sslContext;
+  }
+
+  @Override
+  public X509ExtendedKeyManager keyManager() {
+    return keyManager;
+  }
+
+  @Override
+  public X509ExtendedTrustManager trustManager() {
+    return trustManager;
+  }
+
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    errorCheck.cancel(false);
+    stopOwned();
+    log.debug("service \"{}\" closed", name);
+  }
+
+  /** Stops what this service started, never what the caller passed in. */
+  private void stopOwned() {
+    if (ownsSource) {
+      source.close();
+    }
+    if (agentClient != null) {
+      agentClient.close();
+    }
+    if (ownsScheduler) {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectService[" + name + (isReady() ? ", ready" : ", not ready") + "]";
+  }
+
+  private NotReadyException notReady(String what) {
+    IdentityStatus status = source.status();
+    StringBuilder message = new StringBuilder("service \"").append(name).append("\" ").append(what);
+    if (!status.missing().isEmpty()) {
+      message.append(": no ").append(String.join(" and no ", status.missing())).append(" yet");
+    }
+    Optional<ConnectException> error = status.lastError();
+    error.ifPresent(e -> message.append("; last error: ").append(e.getMessage()));
+    return new NotReadyException(message.toString(), error.orElse(null));
+  }
+
+  private void onIdentityChanged(Optional<IdentitySnapshot> previous, IdentitySnapshot current) {
+    ready.countDown();
+    if (previous.isEmpty()) {
+      log.info(
+          "service \"{}\" ready: leaf serial={}, notAfter={}",
+          name,
+          current.leaf().serialNumber(),
+          current.leaf().notAfter());
+      return;
+    }
+    try {
+      listener.onIdentityRotated(previous.get(), current);
+    } catch (RuntimeException e) {
+      log.warn("listener {} failed on identity rotation of service \"{}\"", listener, name, e);
+    }
+  }
+
+  private void checkErrors() {
+    ConnectException error = source.status().lastError().orElse(null);
+    ConnectException reported = lastReportedError.getAndSet(error);
+    if (error == null || error == reported || closed.get()) {
+      return;
+    }
+    try {
+      listener.onAgentError(error);
+    } catch (RuntimeException e) {
+      log.warn("listener {} failed on agent error of service \"{}\"", listener, name, e);
+    }
+  }
+
+  private static ScheduledExecutorService newScheduler(String name) {
+    String threadName = "connect-" + name;
+    return Executors.newSingleThreadScheduledExecutor(
+        r -> {
+          Thread thread = new Thread(r, threadName);
+          thread.setDaemon(true);
+          return thread;
+        });
+  }
+}

@@ -1,0 +1,2 @@
+/** The implementation behind {@link dev.connectnative.ConnectService}. */
+package dev.connectnative.internal.service;
