@@ -17,7 +17,16 @@ import javax.net.ssl.TrustManager;
 
 /** Connect identities minted by one test CA, with the TLS objects a service builds from them. */
 final class Mesh {
-  final TestCa ca = TestCa.create();
+  final TestCa ca;
+
+  Mesh() {
+    this(TestCa.create());
+  }
+
+  /** Identities minted by {@code ca}, e.g. a dev agent's active CA. */
+  Mesh(TestCa ca) {
+    this.ca = ca;
+  }
 
   /** One service: its live identity source and TLS managers. */
   final class Peer {
@@ -45,12 +54,19 @@ final class Mesh {
 
     /** A client context that expects every server it reaches to be {@code server}. */
     SSLContext clientContext(ServiceIdentity server) {
+      return clientContext(clientTrustManager(server));
+    }
+
+    /** A client trust manager that expects every server it meets to be {@code server}. */
+    ExpectingTrustManager clientTrustManager(ServiceIdentity server) {
+      return new ExpectingTrustManager(trustManager, server);
+    }
+
+    /** A client context that checks servers with {@code trust}. */
+    SSLContext clientContext(ExpectingTrustManager trust) {
       try {
         SSLContext context = SSLContext.getInstance("TLS");
-        context.init(
-            new KeyManager[] {keyManager},
-            new TrustManager[] {new ExpectingTrustManager(trustManager, server)},
-            new SecureRandom());
+        context.init(new KeyManager[] {keyManager}, new TrustManager[] {trust}, new SecureRandom());
         return context;
       } catch (GeneralSecurityException e) {
         throw new IllegalStateException(e);
