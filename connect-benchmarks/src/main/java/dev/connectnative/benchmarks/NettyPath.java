@@ -26,6 +26,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -34,7 +35,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * OpenSSL engine (BoringSSL from netty-tcnative) or the JDK engine. Without resumption the client
  * keeps no session cache and the JDK server issues no tickets, so every handshake is a full one.
  */
-final class NettyPath implements Path {
+final class NettyPath implements Path, CountsHandshakes {
   private static final int SERVER_THREADS = 2;
   private static final int CLIENT_THREADS = 2;
 
@@ -42,7 +43,7 @@ final class NettyPath implements Path {
   private final SslContext serverContext;
   private final SslContext clientContext;
   private final boolean resumption;
-  private final CountingTrustManager serverTrust;
+  private final LongAdder clientChecks = new LongAdder();
   private EventLoopGroup bossGroup;
   private EventLoopGroup serverGroup;
   private EventLoopGroup clientGroup;
@@ -55,8 +56,9 @@ final class NettyPath implements Path {
     this.resumption = resumption;
     IssuedLeaf serverLeaf = pki.leaf("server");
     IssuedLeaf clientLeaf = pki.leaf("client");
-    this.serverTrust =
-        new CountingTrustManager((X509ExtendedTrustManager) pki.trustManagers(null)[0]);
+    CountingTrustManager serverTrust =
+        new CountingTrustManager(
+            (X509ExtendedTrustManager) pki.trustManagers(null)[0], clientChecks);
     this.serverContext =
         SslContextBuilder.forServer(serverLeaf.privateKey(), serverLeaf.certificate(), pki.root())
             .sslProvider(provider)
@@ -107,9 +109,9 @@ final class NettyPath implements Path {
     return !resumption;
   }
 
-  /** Handshakes in which the server verified a client certificate: the full ones. */
-  long fullHandshakes() {
-    return serverTrust.clientChecks();
+  @Override
+  public long fullHandshakes() {
+    return clientChecks.sum();
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.security.Provider;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import javax.net.ServerSocketFactory;
 import javax.net.SocketFactory;
@@ -16,27 +17,34 @@ import javax.net.ssl.SSLSocket;
  * Blocking sockets on both ends: plain TCP, or {@code SSLSocket} mutual TLS 1.3 (client certificate
  * required) from one JSSE provider, with static certificates.
  */
-final class SocketPath implements Path {
+final class SocketPath implements Path, CountsHandshakes {
   private final String name;
   private final ServerSocketFactory serverFactory;
   private final SocketFactory clientFactory;
   private final Consumer<Socket> configureAccepted;
+  private final LongAdder clientChecks;
   private BlockingServer server;
 
   private SocketPath(
       String name,
       ServerSocketFactory serverFactory,
       SocketFactory clientFactory,
-      Consumer<Socket> configureAccepted) {
+      Consumer<Socket> configureAccepted,
+      LongAdder clientChecks) {
     this.name = name;
     this.serverFactory = serverFactory;
     this.clientFactory = clientFactory;
     this.configureAccepted = configureAccepted;
+    this.clientChecks = clientChecks;
   }
 
   static SocketPath plain() {
     return new SocketPath(
-        "plain TCP", ServerSocketFactory.getDefault(), SocketFactory.getDefault(), s -> {});
+        Paths.PLAIN,
+        ServerSocketFactory.getDefault(),
+        SocketFactory.getDefault(),
+        s -> {},
+        new LongAdder());
   }
 
   /**
@@ -45,15 +53,25 @@ final class SocketPath implements Path {
    */
   static SocketPath mutualTls(
       String name, Pki pki, Provider provider, Consumer<Socket> configureAccepted) {
-    SSLContext server = TlsContexts.mutual(pki, "server", provider);
+    LongAdder clientChecks = new LongAdder();
+    SSLContext server = TlsContexts.mutual(pki, "server", provider, clientChecks);
     SSLContext client = TlsContexts.mutual(pki, "client", provider);
     return new SocketPath(
-        name, server.getServerSocketFactory(), client.getSocketFactory(), configureAccepted);
+        name,
+        server.getServerSocketFactory(),
+        client.getSocketFactory(),
+        configureAccepted,
+        clientChecks);
   }
 
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public long fullHandshakes() {
+    return clientChecks.sum();
   }
 
   @Override
