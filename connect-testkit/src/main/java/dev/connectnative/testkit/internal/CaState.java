@@ -157,11 +157,6 @@ public final class CaState {
     return out;
   }
 
-  /** Returns the configuration's modify index; the caller holds the lock. */
-  public long configIndex() {
-    return configModifyIndex;
-  }
-
   /** Formats an instant as Go's RFC 3339 in UTC with whole seconds. */
   public static String rfc3339(Instant instant) {
     return DateTimeFormatter.ISO_INSTANT.format(instant.truncatedTo(ChronoUnit.SECONDS));

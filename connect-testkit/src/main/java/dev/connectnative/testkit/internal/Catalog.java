@@ -270,7 +270,8 @@ public final class Catalog {
       node.put("ServiceAddress", def.address());
       taggedAddresses(node.putObject("ServiceTaggedAddresses"), def);
       weights(node.putObject("ServiceWeights"));
-      metaOrNull(node, "ServiceMeta", def.meta());
+      ObjectNode serviceMeta = node.putObject("ServiceMeta");
+      new TreeMap<>(def.meta()).forEach(serviceMeta::put);
       node.put("ServicePort", def.port());
       node.put("ServiceSocketPath", "");
       node.put("ServiceEnableTagOverride", false);

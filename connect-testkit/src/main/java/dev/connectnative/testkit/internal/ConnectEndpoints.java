@@ -137,7 +137,7 @@ public final class ConnectEndpoints {
           () -> {
             ObjectNode out = core.ca().configurationJson();
             out.set("Config", sorted((ObjectNode) out.get("Config")));
-            return Reply.json(out).withQueryMeta(core.ca().configIndex());
+            return Reply.json(out);
           });
     }
     JsonNode body;
