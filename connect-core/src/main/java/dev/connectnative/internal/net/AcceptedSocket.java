@@ -60,10 +60,11 @@ final class AcceptedSocket extends SSLSocket implements LiveConnection {
   private InputStream in;
   private OutputStream out;
 
-  AcceptedSocket(Socket raw, SSLSocket ssl, AcceptPolicy policy) {
+  AcceptedSocket(Socket raw, SSLSocket ssl, AcceptPolicy policy) throws SocketException {
     this.raw = requireNonNull(raw, "raw");
     this.ssl = requireNonNull(ssl, "ssl");
     this.policy = requireNonNull(policy, "policy");
+    raw.setTcpNoDelay(true);
     ssl.setUseClientMode(false);
     ssl.setNeedClientAuth(true);
   }
@@ -113,7 +114,9 @@ final class AcceptedSocket extends SSLSocket implements LiveConnection {
       refused.initCause(e);
       throw refused;
     } catch (IOException e) {
-      policy.events().handshakeDenied(policy.target(), null, String.valueOf(e.getMessage()));
+      if (!deniedByHook(e)) {
+        policy.events().handshakeDenied(policy.target(), null, String.valueOf(e.getMessage()));
+      }
       throw e;
     }
     ssl.setSoTimeout(previous);
@@ -148,6 +151,16 @@ final class AcceptedSocket extends SSLSocket implements LiveConnection {
     if (raw.isClosed()) {
       policy.connections().remove(this);
     }
+  }
+
+  /** A refusal by the in-handshake authorization hook, which reported it with the identity. */
+  private static boolean deniedByHook(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof DeniedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String peer() {

@@ -201,6 +201,7 @@ public final class Dialer {
     Socket raw = new Socket();
     SSLSocket ssl = null;
     try {
+      raw.setTcpNoDelay(true);
       raw.connect(new InetSocketAddress(instance.host(), instance.port()), connectMillis);
       ssl = (SSLSocket) tls.createSocket(raw, sessionKey(expected), instance.port(), true);
       ssl.setUseClientMode(true);
