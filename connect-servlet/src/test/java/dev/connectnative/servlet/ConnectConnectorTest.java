@@ -126,9 +126,12 @@ class ConnectConnectorTest {
     EchoServer server = start();
     RawHttps connection = connect(api, server);
 
-    RawHttps.Response response = connection.request("GET", "/public/../private");
+    RawHttps.Response plain = connection.request("GET", "/public/../private");
+    RawHttps.Response withParameter = connection.request("GET", "/public/..;x=1/private");
 
-    assertThat(response.status()).isNotEqualTo(200);
+    assertThat(plain.status()).isEqualTo(403);
+    assertThat(plain.body()).contains("matches GET /private");
+    assertThat(withParameter.status()).isIn(400, 403);
     assertThat(server.served).hasValue(0);
   }
 
@@ -193,10 +196,18 @@ class ConnectConnectorTest {
   }
 
   @Test
-  void resumedSessionsAreAuthorizedAgain() throws Exception {
+  void resumedSessionsOfAPlainSslContextAreAuthorizedAgain() throws Exception {
     AtomicInteger fullHandshakes = new AtomicInteger();
     echo.trustManager.clientAuthorizer((client, leaf, handle) -> fullHandshakes.incrementAndGet());
-    EchoServer server = start();
+    EchoServer server =
+        new EchoServer(
+            "echo",
+            echo.plainServerContext(),
+            authorizer,
+            source,
+            ConnectFilter.builder().service("echo").intentions(source).build(),
+            b -> {});
+    closeables.add(server);
     javax.net.ssl.SSLContext webContext = web.clientContext(echo.id());
     try (RawHttps first = new RawHttps(webContext, server.port())) {
       assertThat(first.request("GET", "/x").status()).isEqualTo(200);

@@ -52,6 +52,21 @@ final class Mesh {
       return ConnectSslContexts.create(keyManager, trustManager);
     }
 
+    /**
+     * A plain JDK context over the same managers, which (unlike the Connect one) resumes TLS
+     * sessions.
+     */
+    SSLContext plainServerContext() {
+      try {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(
+            new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, new SecureRandom());
+        return context;
+      } catch (GeneralSecurityException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+
     /** A client context that expects every server it reaches to be {@code server}. */
     SSLContext clientContext(ServiceIdentity server) {
       return clientContext(clientTrustManager(server));
