@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.connectnative.AgentException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -137,8 +138,9 @@ public final class AgentCall<T> {
         new CompletableFuture<>() {
           @Override
           public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
             call.cancel();
-            return super.cancel(mayInterruptIfRunning);
+            return cancelled;
           }
         };
     call.enqueue(
@@ -213,6 +215,18 @@ public final class AgentCall<T> {
     int query = detail.indexOf('?');
     if (query >= 0) {
       detail = detail.substring(0, query);
+    }
+    if (e instanceof InterruptedIOException) {
+      return new AgentException(
+          what
+              + ": agent did not answer in time ("
+              + detail
+              + "; read timeout "
+              + http.readTimeoutMillis()
+              + " ms)",
+          0,
+          path(),
+          e);
     }
     return new AgentException(what + ": agent did not answer: " + detail, 0, path(), e);
   }

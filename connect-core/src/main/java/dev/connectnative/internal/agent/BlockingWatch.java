@@ -279,10 +279,10 @@ public final class BlockingWatch<T> implements AutoCloseable {
       state = State.PERMISSION_DENIED;
       if (previous != State.PERMISSION_DENIED) {
         LOG.warn(
-            "watch {}: {}; the ACL token lacks permission, retrying every {}s",
+            "watch {}: {}; the ACL token lacks permission, retrying every {} ms",
             name,
             error.getMessage(),
-            permissionDeniedRetry.toSeconds());
+            permissionDeniedRetry.toMillis());
       } else {
         LOG.debug("watch {}: still denied: {}", name, error.getMessage());
       }

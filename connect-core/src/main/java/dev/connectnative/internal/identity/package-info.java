@@ -1,0 +1,2 @@
+/** Internal: identity sources backed by the local Consul agent. No compatibility promise. */
+package dev.connectnative.internal.identity;
