@@ -179,6 +179,22 @@ class ConnectConnectorTest {
   }
 
   @Test
+  void theFilterRefusesRequestsThatDidNotArriveThroughAConnectConnector() throws Exception {
+    EchoServer server = start();
+    int plainPort = server.addPlainConnector();
+
+    HttpResponse<String> response =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + plainPort + "/x")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+    assertThat(response.statusCode()).isEqualTo(403);
+    assertThat(response.body()).isEqualTo("request to \"echo\" did not arrive over Connect TLS");
+    assertThat(server.served).hasValue(0);
+  }
+
+  @Test
   void anAuthorizerFailureOrTimeoutClosesTheConnection() throws Exception {
     EchoServer server =
         start(

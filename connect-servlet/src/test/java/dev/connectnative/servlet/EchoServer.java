@@ -55,6 +55,16 @@ final class EchoServer implements AutoCloseable {
     server.start();
   }
 
+  /** Adds and starts a plain HTTP connector on loopback, returning its port. */
+  int addPlainConnector() throws Exception {
+    ServerConnector plain = new ServerConnector(server);
+    plain.setHost("127.0.0.1");
+    plain.setPort(0);
+    server.addConnector(plain);
+    plain.start();
+    return plain.getLocalPort();
+  }
+
   int port() {
     return connector.getLocalPort();
   }
