@@ -2,6 +2,7 @@ package dev.connectnative.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -60,7 +61,7 @@ public record IntentionRequest(String method, String path, Map<String, List<Stri
   }
 
   private static List<String> concat(List<String> first, List<String> second) {
-    List<String> all = new java.util.ArrayList<>(first);
+    List<String> all = new ArrayList<>(first);
     all.addAll(second);
     return List.copyOf(all);
   }

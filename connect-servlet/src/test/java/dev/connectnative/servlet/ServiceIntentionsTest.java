@@ -287,6 +287,8 @@ class ServiceIntentionsTest {
         "Sources[1] defines \"default/web\" more than once");
     assertInvalid("{\"Name\":\"web*\",\"Action\":\"allow\"}", "cannot be used with partial values");
     assertInvalid(
+        "{\"Name\":\"web\",\"Action\":true}", "Sources[0].Action is not a JSON string: true");
+    assertInvalid(
         "{\"Name\":\"web\",\"Namespace\":\"*\",\"Action\":\"allow\"}",
         "exact value cannot follow wildcard namespace");
     assertThatThrownBy(() -> ServiceIntentions.parse("{\"Kind\":\"service-intentions\""))

@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.servlet.IntentionRequest;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
@@ -66,7 +67,7 @@ public record HeaderRule(String name, Kind kind, String value, Pattern regex, bo
               name
                   + " "
                   + kind.name().charAt(0)
-                  + kind.name().substring(1).toLowerCase()
+                  + kind.name().substring(1).toLowerCase(Locale.ROOT)
                   + " \""
                   + value
                   + "\"";

@@ -54,19 +54,21 @@ public final class IntentionsJson {
     if (root == null || !root.isObject()) {
       throw new InvalidIntentionsException("service-intentions config entry is not a JSON object");
     }
-    String kind = text(root, "Kind", "");
+    String kind = text(root, "service-intentions config entry", "Kind", "");
     if (!kind.isEmpty() && !kind.equals("service-intentions")) {
       throw new InvalidIntentionsException(
           "config entry has Kind \"" + kind + "\", expected \"service-intentions\"");
     }
-    String name = text(root, "Name", "");
+    String name = text(root, "service-intentions config entry", "Name", "");
     if (name.isEmpty()) {
       throw new InvalidIntentionsException("service-intentions config entry has no Name");
     }
     String what = "service-intentions \"" + name + "\": ";
     refuseJwt(root, what + "JWT");
-    String namespace = orDefault(text(root, "Namespace", ""));
-    String partition = orDefault(text(root, "Partition", ""));
+    String namespace =
+        orDefault(text(root, "service-intentions \"" + name + "\"", "Namespace", ""));
+    String partition =
+        orDefault(text(root, "service-intentions \"" + name + "\"", "Partition", ""));
     checkWildcards(what, namespace, name);
     boolean wildDestination = namespace.equals(SourceRule.WILDCARD) || name.equals("*");
     int destinationExact = exactCount(namespace, name);
@@ -105,17 +107,17 @@ public final class IntentionsJson {
     if (node == null || !node.isObject()) {
       throw new InvalidIntentionsException(where + " is not a JSON object");
     }
-    String name = text(node, "Name", "");
+    String name = text(node, where, "Name", "");
     if (name.isEmpty()) {
       throw new InvalidIntentionsException(where + ".Name is required");
     }
-    String peer = text(node, "Peer", "");
-    String samenessGroup = text(node, "SamenessGroup", "");
-    String namespace = text(node, "Namespace", "");
+    String peer = text(node, where, "Peer", "");
+    String samenessGroup = text(node, where, "SamenessGroup", "");
+    String namespace = text(node, where, "Namespace", "");
     if (namespace.isEmpty()) {
       namespace = destinationNamespace.equals(SourceRule.WILDCARD) ? DEFAULT : destinationNamespace;
     }
-    String partition = text(node, "Partition", "");
+    String partition = text(node, where, "Partition", "");
     if (partition.isEmpty()) {
       partition = peer.isEmpty() && samenessGroup.isEmpty() ? destinationPartition : DEFAULT;
     }
@@ -123,7 +125,7 @@ public final class IntentionsJson {
     if (partition.contains("*")) {
       throw new InvalidIntentionsException(where + ".Partition: cannot use wildcard '*'");
     }
-    String type = text(node, "Type", "consul");
+    String type = text(node, where, "Type", "consul");
     if (!type.equals("consul")) {
       throw new InvalidIntentionsException(where + ".Type must be set to 'consul', not " + type);
     }
@@ -137,7 +139,7 @@ public final class IntentionsJson {
         permissions.add(permission(permissionsNode.get(j), where + ".Permissions[" + j + "]"));
       }
     }
-    String action = text(node, "Action", "");
+    String action = text(node, where, "Action", "");
     boolean allow = false;
     if (permissions.isEmpty()) {
       allow = action(action, where + ".Action");
@@ -158,7 +160,7 @@ public final class IntentionsJson {
       throw new InvalidIntentionsException(where + " is not a JSON object");
     }
     refuseJwt(node, where + ".JWT");
-    boolean allow = action(text(node, "Action", ""), where + ".Action");
+    boolean allow = action(text(node, where, "Action", ""), where + ".Action");
     JsonNode http = node.get("HTTP");
     if (http == null || http.isNull()) {
       throw new InvalidIntentionsException(where + ".HTTP is required");
@@ -170,9 +172,9 @@ public final class IntentionsJson {
   }
 
   private static HttpRule http(JsonNode node, String where) {
-    String exact = text(node, "PathExact", "");
-    String prefix = text(node, "PathPrefix", "");
-    String regex = text(node, "PathRegex", "");
+    String exact = text(node, where, "PathExact", "");
+    String prefix = text(node, where, "PathPrefix", "");
+    String regex = text(node, where, "PathRegex", "");
     int paths = (exact.isEmpty() ? 0 : 1) + (prefix.isEmpty() ? 0 : 1) + (regex.isEmpty() ? 0 : 1);
     if (paths > 1) {
       throw new InvalidIntentionsException(
@@ -232,15 +234,15 @@ public final class IntentionsJson {
     if (node == null || !node.isObject()) {
       throw new InvalidIntentionsException(where + " is not a JSON object");
     }
-    String name = text(node, "Name", "");
+    String name = text(node, where, "Name", "");
     if (name.isEmpty()) {
       throw new InvalidIntentionsException(where + " missing required Name field");
     }
     boolean present = bool(node, "Present", where);
-    String exact = text(node, "Exact", "");
-    String prefix = text(node, "Prefix", "");
-    String suffix = text(node, "Suffix", "");
-    String regex = text(node, "Regex", "");
+    String exact = text(node, where, "Exact", "");
+    String prefix = text(node, where, "Prefix", "");
+    String suffix = text(node, where, "Suffix", "");
+    String regex = text(node, where, "Regex", "");
     int parts =
         (present ? 1 : 0)
             + (exact.isEmpty() ? 0 : 1)
@@ -330,13 +332,13 @@ public final class IntentionsJson {
     return value.isEmpty() ? DEFAULT : value;
   }
 
-  private static String text(JsonNode node, String field, String absent) {
+  private static String text(JsonNode node, String where, String field, String absent) {
     JsonNode value = node.get(field);
     if (value == null || value.isNull()) {
       return absent;
     }
     if (!value.isTextual()) {
-      throw new InvalidIntentionsException(field + " is not a JSON string: " + value);
+      throw new InvalidIntentionsException(where + "." + field + " is not a JSON string: " + value);
     }
     return value.asText();
   }
