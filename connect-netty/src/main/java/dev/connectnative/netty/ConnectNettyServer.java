@@ -1,0 +1,270 @@
+package dev.connectnative.netty;
+
+import static java.util.Objects.requireNonNull;
+
+import dev.connectnative.Authorizer;
+import dev.connectnative.ConnectService;
+import dev.connectnative.netty.internal.ConnectionGate;
+import dev.connectnative.netty.internal.NettySslContexts;
+import dev.connectnative.netty.internal.ServerAuthorization;
+import dev.connectnative.netty.internal.TlsExecutors;
+import dev.connectnative.netty.internal.TlsProviders;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The child channel initializer of a Connect server: TLS with the service's live leaf and roots, a
+ * client certificate required, then authorization of the client by the {@link Authorizer} before
+ * the user's handler sees anything.
+ *
+ * <p>Each accepted channel gets an {@link SslHandler} whose delegated tasks (certificate checks,
+ * key operations) run on the server's executor, a gate that holds reads and writes while the
+ * authorizer is asked (on the executor, never on the event loop), and the user's child handler. A
+ * denied client, one the authorizer cannot decide for within the authorization timeout, or one
+ * whose handshake fails, is closed; the child handler sees no event and no byte of it. An allowed
+ * one reaches the child handler as {@code channelActive}, with {@link ConnectNetty#PEER_IDENTITY}
+ * set. Resumed TLS sessions are authorized the same way (and resumption is off anyway).
+ *
+ * <p>The {@code SslContext} is built once, in {@link Builder#build()}; rotations of the leaf or
+ * roots reach new handshakes without rebuilding it, and open connections carry on. Thread-safe and
+ * shareable between server bootstraps. {@link #close()} stops the executor the server started (not
+ * one passed to the builder); call it after the server channels are closed.
+ */
+public final class ConnectNettyServer extends ChannelInitializer<Channel> implements AutoCloseable {
+  private final String service;
+  private final SslContext sslContext;
+  private final NettyTlsProvider provider;
+  private final ServerAuthorization authorization;
+  private final Executor executor;
+  private final ExecutorService ownedExecutor;
+  private final ChannelHandler childHandler;
+  private final Duration authorizationTimeout;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ConnectNettyServer(Builder b, SslProvider sslProvider, ExecutorService owned) {
+    this.service = b.service.name();
+    this.ownedExecutor = owned;
+    this.executor = b.executor != null ? b.executor : owned;
+    this.provider = TlsProviders.of(sslProvider);
+    this.sslContext = NettySslContexts.server(b.service, sslProvider, b.applicationProtocols);
+    this.authorization = new ServerAuthorization(service, b.authorizer, executor);
+    this.childHandler = b.childHandler;
+    this.authorizationTimeout =
+        b.authorizationTimeout != null ? b.authorizationTimeout : DEFAULT_AUTHORIZATION_TIMEOUT;
+  }
+
+  /** Time allowed for an authorization decision when none is set: 5 seconds. */
+  public static final Duration DEFAULT_AUTHORIZATION_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Returns the TLS provider in use: {@link NettyTlsProvider#JDK} or {@link
+   * NettyTlsProvider#OPENSSL}, never {@code AUTO}.
+   *
+   * @return the provider
+   */
+  public NettyTlsProvider provider() {
+    return provider;
+  }
+
+  /**
+   * Installs TLS, the authorization gate and the child handler on an accepted channel.
+   *
+   * @param channel the accepted channel
+   */
+  @Override
+  protected void initChannel(Channel channel) {
+    SslHandler tls = sslContext.newHandler(channel.alloc(), executor);
+    ConnectionGate gate =
+        new ConnectionGate(
+            "connection from " + channel.remoteAddress() + " to " + service,
+            authorization,
+            authorizationTimeout,
+            ConnectNetty.PEER_IDENTITY,
+            new CompletableFuture<>());
+    channel.pipeline().addLast("connect-tls", tls);
+    channel.pipeline().addLast("connect-authorization", gate);
+    channel.pipeline().addLast(childHandler);
+  }
+
+  /** Stops the executor the server started, if any. Idempotent; open channels are not closed. */
+  @Override
+  public void close() {
+    if (closed.compareAndSet(false, true) && ownedExecutor != null) {
+      ownedExecutor.shutdownNow();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "ConnectNettyServer[" + service + ", " + provider + "]";
+  }
+
+  /**
+   * Configures a {@link ConnectNettyServer}. Each setting may be set once; a second call throws
+   * {@link IllegalStateException}. Not thread-safe.
+   */
+  public static final class Builder {
+    private final ConnectService service;
+    private NettyTlsProvider provider;
+    private Authorizer authorizer;
+    private Executor executor;
+    private ChannelHandler childHandler;
+    private Duration authorizationTimeout;
+    private List<String> applicationProtocols;
+
+    Builder(ConnectService service) {
+      this.service = service;
+    }
+
+    /**
+     * Selects the TLS provider. If unset, {@link NettyTlsProvider#AUTO}: OpenSSL when its native
+     * library loads, else the JDK; the choice is logged.
+     *
+     * @param provider the provider
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder provider(NettyTlsProvider provider) {
+      this.provider = once(this.provider, provider, "provider");
+      return this;
+    }
+
+    /**
+     * Sets who decides whether a client may connect; normally the service's caching agent
+     * authorizer. Required.
+     *
+     * @param authorizer the authorizer; called off the event loop
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = once(this.authorizer, authorizer, "authorizer");
+      return this;
+    }
+
+    /**
+     * Sets the handler installed behind TLS and authorization on every accepted channel: a {@code
+     * ChannelInitializer} or another {@code @Sharable} handler. Required.
+     *
+     * @param childHandler the handler
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if the handler is not sharable
+     */
+    public Builder childHandler(ChannelHandler childHandler) {
+      requireNonNull(childHandler, "childHandler");
+      if (!(childHandler instanceof ChannelHandlerAdapter adapter) || !adapter.isSharable()) {
+        throw new IllegalArgumentException(
+            "childHandler "
+                + childHandler.getClass().getName()
+                + " is not @Sharable; pass a ChannelInitializer that creates the handlers");
+      }
+      this.childHandler = once(this.childHandler, childHandler, "childHandler");
+      return this;
+    }
+
+    /**
+     * Sets where TLS delegated tasks and authorizer calls run. The caller owns it; {@link
+     * ConnectNettyServer#close()} does not stop it. If unset, the server starts a pool of daemon
+     * threads named {@code connect-netty-<service>-<n>}, one per core.
+     *
+     * @param executor the executor
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder executor(Executor executor) {
+      this.executor = once(this.executor, executor, "executor");
+      return this;
+    }
+
+    /**
+     * Sets the longest wait for an authorization decision, after which the client is refused. If
+     * unset, {@link ConnectNettyServer#DEFAULT_AUTHORIZATION_TIMEOUT}.
+     *
+     * @param timeout a positive duration
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if not positive
+     */
+    public Builder authorizationTimeout(Duration timeout) {
+      requireNonNull(timeout, "timeout");
+      if (timeout.isNegative() || timeout.isZero()) {
+        throw new IllegalArgumentException("authorization timeout must be positive: " + timeout);
+      }
+      this.authorizationTimeout = once(this.authorizationTimeout, timeout, "authorizationTimeout");
+      return this;
+    }
+
+    /**
+     * Sets the protocols offered through ALPN, most preferred first, e.g. {@code "h2", "http/1.1"}.
+     * If unset, no ALPN.
+     *
+     * @param protocols the protocol names
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if none is given
+     */
+    public Builder applicationProtocols(String... protocols) {
+      List<String> list = List.of(requireNonNull(protocols, "protocols"));
+      if (list.isEmpty()) {
+        throw new IllegalArgumentException("no application protocol given");
+      }
+      this.applicationProtocols = once(this.applicationProtocols, list, "applicationProtocols");
+      return this;
+    }
+
+    /**
+     * Builds the server's {@code SslContext} and returns the initializer to pass to {@code
+     * ServerBootstrap.childHandler}.
+     *
+     * @return the server initializer
+     * @throws IllegalStateException if the authorizer or child handler is missing, or the TLS
+     *     provider cannot be used
+     */
+    public ConnectNettyServer build() {
+      if (authorizer == null) {
+        throw new IllegalStateException(
+            "no authorizer for service \"" + service.name() + "\": set one with authorizer(…)");
+      }
+      if (childHandler == null) {
+        throw new IllegalStateException(
+            "no child handler for service \""
+                + service.name()
+                + "\": set one with childHandler(…)");
+      }
+      if (applicationProtocols == null) {
+        applicationProtocols = List.of();
+      }
+      SslProvider sslProvider =
+          TlsProviders.resolve(provider == null ? NettyTlsProvider.AUTO : provider, service.name());
+      ExecutorService owned = executor == null ? TlsExecutors.newPool(service.name()) : null;
+      try {
+        return new ConnectNettyServer(this, sslProvider, owned);
+      } catch (RuntimeException e) {
+        if (owned != null) {
+          owned.shutdownNow();
+        }
+        throw e;
+      }
+    }
+
+    static <T> T once(T current, T value, String what) {
+      requireNonNull(value, what);
+      if (current != null) {
+        throw new IllegalStateException(what + " is already set");
+      }
+      return value;
+    }
+  }
+}

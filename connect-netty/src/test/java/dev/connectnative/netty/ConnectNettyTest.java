@@ -1,0 +1,397 @@
+package dev.connectnative.netty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.connectnative.AuthorizationDecision;
+import dev.connectnative.AuthorizationRequest;
+import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.Resolver;
+import dev.connectnative.ServiceIdentity;
+import dev.connectnative.ServiceInstance;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslHandler;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** Real Netty servers and clients on loopback, with both TLS providers. */
+class ConnectNettyTest {
+  private Mesh mesh;
+  private Mesh.Node echo;
+  private Mesh.Node web;
+  private TestAuthorizer authorizer;
+
+  @BeforeEach
+  void setUp() {
+    mesh = new Mesh();
+    echo = mesh.service("echo");
+    web = mesh.service("web");
+    authorizer = new TestAuthorizer();
+  }
+
+  @AfterEach
+  void tearDown() throws Exception {
+    mesh.close();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void echoesBetweenVerifiedPeers(NettyTlsProvider provider) throws Exception {
+    Recorder server = Recorder.echo();
+    int port = serve(echo, provider, server);
+    Recorder client = Recorder.sink();
+    ConnectNettyClient toEcho = client(web, provider, instance(port));
+
+    Channel channel = toEcho.connect(mesh.bootstrap(client)).get(10, TimeUnit.SECONDS);
+    channel.writeAndFlush(text("hello, echo")).sync();
+
+    assertThat(client.text(11)).isEqualTo("hello, echo");
+    assertThat(toEcho.provider()).isEqualTo(provider);
+    assertThat(channel.attr(ConnectNetty.PEER_IDENTITY).get()).isEqualTo(identity(echo));
+    assertThat(client.peers).containsExactly(identity(echo));
+    assertThat(server.peers).containsExactly(identity(web));
+    assertThat(server.events).startsWith("active", "read");
+    AuthorizationRequest asked = authorizer.requests.get(0);
+    assertThat(asked.target()).isEqualTo("echo");
+    assertThat(asked.client()).isEqualTo(identity(web));
+    assertThat(asked.clientCertSerial()).isEqualTo(web.service().identity().leaf().serialNumber());
+    assertThat(channel.pipeline().get(SslHandler.class).engine().getSession().getProtocol())
+        .isEqualTo("TLSv1.3");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void deniedClientIsClosedBeforeTheHandlerSeesAnything(NettyTlsProvider provider)
+      throws Exception {
+    authorizer.deny("web");
+    Recorder server = Recorder.echo();
+    int port = serve(echo, provider, server);
+    Recorder client = Recorder.sink();
+
+    Channel channel =
+        client(web, provider, instance(port))
+            .connect(mesh.bootstrap(client))
+            .get(10, TimeUnit.SECONDS);
+    channel.writeAndFlush(text("secret"));
+
+    assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(authorizer.requests).extracting(r -> r.client().service()).containsExactly("web");
+    assertThat(server.events).isEmpty();
+    assertThat(client.events).doesNotContain("read");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void authorizesOffTheEventLoopWithoutHoldingOtherConnections(NettyTlsProvider provider)
+      throws Exception {
+    Mesh.Node api = mesh.service("api");
+    CompletableFuture<AuthorizationDecision> webDecision = authorizer.pending("web");
+    Recorder server = Recorder.echo();
+    int port = serve(echo, provider, server);
+
+    Channel waiting =
+        client(web, provider, instance(port))
+            .connect(mesh.bootstrap(Recorder.sink()))
+            .get(10, TimeUnit.SECONDS);
+    waiting.writeAndFlush(text("held back"));
+    await().until(() -> authorizer.requests.size() == 1);
+
+    Recorder apiClient = Recorder.sink();
+    Channel allowed =
+        client(api, provider, instance(port))
+            .connect(mesh.bootstrap(apiClient))
+            .get(10, TimeUnit.SECONDS);
+    allowed.writeAndFlush(text("ping")).sync();
+    assertThat(apiClient.text(4)).isEqualTo("ping");
+    assertThat(server.peers).containsExactly(identity(api));
+
+    assertThat(authorizer.threads)
+        .hasSize(2)
+        .allSatisfy(
+            thread -> {
+              assertThat(thread.getName()).startsWith("connect-netty-echo-");
+              assertThat(server.loops.get(0).inEventLoop(thread)).isFalse();
+            });
+
+    webDecision.complete(AuthorizationDecision.deny("intention changed its mind"));
+    assertThat(waiting.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.peers).containsExactly(identity(api));
+    assertThat(server.events).containsExactly("active", "read");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void undecidedClientIsRefusedAfterTheAuthorizationTimeout(NettyTlsProvider provider)
+      throws Exception {
+    authorizer.pending("web");
+    Recorder server = Recorder.echo();
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .authorizationTimeout(Duration.ofMillis(200))
+                .childHandler(server)
+                .build());
+    int port = mesh.listen(tls);
+
+    Channel channel =
+        client(web, provider, instance(port))
+            .connect(mesh.bootstrap(Recorder.sink()))
+            .get(10, TimeUnit.SECONDS);
+
+    assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(authorizer.requests).hasSize(1);
+    assertThat(server.events).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void rotatedLeavesServeNewHandshakesWhileOpenConnectionsCarryOn(NettyTlsProvider provider)
+      throws Exception {
+    int port = serve(echo, provider, Recorder.echo());
+    ConnectNettyClient toEcho = client(web, provider, instance(port));
+    Recorder first = Recorder.sink();
+    Channel before = toEcho.connect(mesh.bootstrap(first)).get(10, TimeUnit.SECONDS);
+    before.writeAndFlush(text("one")).sync();
+    assertThat(first.text(3)).isEqualTo("one");
+    X509Certificate oldServerLeaf = serverLeaf(before);
+    String oldClientSerial = web.service().identity().leaf().serialNumber();
+
+    IdentitySnapshot echoNow = echo.rotate();
+    IdentitySnapshot webNow = web.rotate();
+
+    before.writeAndFlush(text("two")).sync();
+    assertThat(first.text(3)).isEqualTo("two");
+    Recorder second = Recorder.sink();
+    Channel after = toEcho.connect(mesh.bootstrap(second)).get(10, TimeUnit.SECONDS);
+    after.writeAndFlush(text("three")).sync();
+    assertThat(second.text(5)).isEqualTo("three");
+
+    assertThat(serverLeaf(after).getSerialNumber())
+        .isEqualTo(echoNow.leaf().certificate().getSerialNumber())
+        .isNotEqualTo(oldServerLeaf.getSerialNumber());
+    assertThat(authorizer.requests)
+        .extracting(AuthorizationRequest::clientCertSerial)
+        .containsExactly(oldClientSerial, webNow.leaf().serialNumber());
+    assertThat(before.isActive()).isTrue();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void serverOfAnotherServiceIsRefusedInsideTheHandshake(NettyTlsProvider provider)
+      throws Exception {
+    Mesh.Node db = mesh.service("db");
+    Recorder dbServer = Recorder.echo();
+    int port = serve(db, provider, dbServer);
+
+    CompletableFuture<Channel> attempt =
+        client(web, provider, instance(port)).connect(mesh.bootstrap(Recorder.sink()));
+
+    assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("server presented " + identity(db))
+        .hasMessageContaining("but this connection expects " + identity(echo))
+        .hasCauseInstanceOf(java.io.IOException.class)
+        .rootCause()
+        .isInstanceOf(java.security.cert.CertificateException.class);
+    assertThat(causes(attempt)).anyMatch(SSLException.class::isInstance);
+    assertThat(dbServer.events).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void theDialedInstanceIdentityIsWhatTheHandshakeChecks(NettyTlsProvider provider)
+      throws Exception {
+    int port = serve(echo, provider, Recorder.echo());
+    ServiceInstance inDc2 = ServiceInstance.of("echo", "dc2", "127.0.0.1", port);
+
+    CompletableFuture<Channel> attempt =
+        client(web, provider, inDc2).connect(mesh.bootstrap(Recorder.sink()));
+
+    assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("but this connection expects " + inDc2.expectedIdentity(td()));
+    assertThat(causes(attempt)).anyMatch(SSLException.class::isInstance);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void failsOverToTheNextInstance(NettyTlsProvider provider) throws Exception {
+    int port = serve(echo, provider, Recorder.echo());
+    int closedPort;
+    try (ServerSocket free = new ServerSocket(0)) {
+      closedPort = free.getLocalPort();
+    }
+    ConnectNettyClient toEcho =
+        mesh.own(
+            ConnectNetty.client(web.service(), "echo")
+                .provider(provider)
+                .resolver(Resolver.of(List.of(instance(closedPort), instance(port))))
+                .build());
+
+    for (int i = 0; i < 2; i++) {
+      Recorder client = Recorder.sink();
+      Channel channel = toEcho.connect(mesh.bootstrap(client)).get(10, TimeUnit.SECONDS);
+      channel.writeAndFlush(text("again")).sync();
+      assertThat(client.text(5)).isEqualTo("again");
+      assertThat(client.events).startsWith("active");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void negotiatesAlpnAndStillChecksTheServer(NettyTlsProvider provider) throws Exception {
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .applicationProtocols("h2", "http/1.1")
+                .childHandler(Recorder.echo())
+                .build());
+    int port = mesh.listen(tls);
+    ConnectNettyClient h2 =
+        mesh.own(
+            ConnectNetty.client(web.service(), "echo")
+                .provider(provider)
+                .applicationProtocols("h2")
+                .resolver(Resolver.of(List.of(instance(port))))
+                .build());
+    Recorder client = Recorder.sink();
+
+    Channel channel = h2.connect(mesh.bootstrap(client)).get(10, TimeUnit.SECONDS);
+    channel.writeAndFlush(text("h2?")).sync();
+
+    assertThat(client.text(3)).isEqualTo("h2?");
+    assertThat(channel.pipeline().get(SslHandler.class).applicationProtocol()).isEqualTo("h2");
+
+    Mesh.Node db = mesh.service("db");
+    ConnectNettyServer dbTls =
+        mesh.own(
+            ConnectNetty.server(db.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .applicationProtocols("h2")
+                .childHandler(Recorder.echo())
+                .build());
+    int dbPort = mesh.listen(dbTls);
+    ConnectNettyClient wrong =
+        mesh.own(
+            ConnectNetty.client(web.service(), "echo")
+                .provider(provider)
+                .applicationProtocols("h2")
+                .resolver(Resolver.of(List.of(instance(dbPort))))
+                .build());
+    assertThatThrownBy(
+            () -> wrong.connect(mesh.bootstrap(Recorder.sink())).get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("but this connection expects " + identity(echo));
+  }
+
+  @Test
+  void autoPrefersOpenSslWhenItLoads() {
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service())
+                .authorizer(authorizer)
+                .childHandler(Recorder.echo())
+                .build());
+
+    assertThat(tls.provider())
+        .isEqualTo(OpenSsl.isAvailable() ? NettyTlsProvider.OPENSSL : NettyTlsProvider.JDK);
+  }
+
+  @Test
+  void buildersRefuseMissingAndRepeatedSettings() {
+    assertThatThrownBy(
+            () -> ConnectNetty.server(echo.service()).childHandler(Recorder.echo()).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("no authorizer for service \"echo\": set one with authorizer(…)");
+    assertThatThrownBy(
+            () ->
+                ConnectNetty.server(echo.service())
+                    .childHandler(new ChannelInboundHandlerAdapter()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("is not @Sharable");
+    assertThatThrownBy(
+            () ->
+                ConnectNetty.server(echo.service())
+                    .provider(NettyTlsProvider.JDK)
+                    .provider(NettyTlsProvider.JDK))
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessage("provider is already set");
+    assertThatThrownBy(() -> ConnectNetty.client(web.service(), "echo").build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("no resolver for \"echo\"");
+    assertThatThrownBy(() -> ConnectNetty.client(web.service(), ""))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private int serve(Mesh.Node node, NettyTlsProvider provider, Recorder handler)
+      throws InterruptedException {
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(node.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .childHandler(handler)
+                .build());
+    assertThat(tls.provider()).isEqualTo(provider);
+    return mesh.listen(tls);
+  }
+
+  private ConnectNettyClient client(
+      Mesh.Node from, NettyTlsProvider provider, ServiceInstance instance) {
+    return mesh.own(
+        ConnectNetty.client(from.service(), "echo")
+            .provider(provider)
+            .resolver(Resolver.of(List.of(instance)))
+            .build());
+  }
+
+  private static ServiceInstance instance(int port) {
+    return ServiceInstance.of("echo", "dc1", "127.0.0.1", port);
+  }
+
+  private String td() {
+    return mesh.ca.trustDomain();
+  }
+
+  private static ServiceIdentity identity(Mesh.Node node) {
+    return node.service().identity().leaf().id();
+  }
+
+  private static X509Certificate serverLeaf(Channel channel) throws SSLException {
+    return (X509Certificate)
+        channel.pipeline().get(SslHandler.class).engine().getSession().getPeerCertificates()[0];
+  }
+
+  private static List<Throwable> causes(CompletableFuture<?> failed) {
+    List<Throwable> chain = new java.util.ArrayList<>();
+    Throwable t = failed.handle((v, e) -> e).join();
+    while (t != null && !chain.contains(t)) {
+      chain.add(t);
+      t = t.getCause();
+    }
+    return chain;
+  }
+
+  private static io.netty.buffer.ByteBuf text(String s) {
+    return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+  }
+}

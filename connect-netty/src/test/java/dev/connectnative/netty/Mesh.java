@@ -1,0 +1,87 @@
+package dev.connectnative.netty;
+
+import dev.connectnative.Connect;
+import dev.connectnative.ConnectService;
+import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.StaticIdentitySource;
+import dev.connectnative.testkit.IssuedLeaf;
+import dev.connectnative.testkit.TestCa;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A test mesh: one CA minted at run time, services with static identities, and a one-thread Netty
+ * event loop shared by servers and clients (so a blocked loop would stall every test connection).
+ */
+final class Mesh {
+  final TestCa ca = TestCa.create();
+  final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("test-loop", true));
+  private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
+
+  /** A service with a static identity that the test can rotate. */
+  record Node(ConnectService service, StaticIdentitySource source, TestCa ca, String dc) {
+    /** Issues a new leaf for the same service and makes it current; returns the new snapshot. */
+    IdentitySnapshot rotate() {
+      IssuedLeaf leaf = ca.leafBuilder(service.name()).datacenter(dc).issue();
+      return source.update(ca.rootPem(), leaf.certificatePem(), leaf.privateKeyPem());
+    }
+  }
+
+  Node service(String name) {
+    return service(name, "dc1");
+  }
+
+  Node service(String name, String dc) {
+    IssuedLeaf leaf = ca.leafBuilder(name).datacenter(dc).issue();
+    StaticIdentitySource source =
+        StaticIdentitySource.fromPem(ca.rootPem(), leaf.certificatePem(), leaf.privateKeyPem());
+    ConnectService service = Connect.service(name).identitySource(source).build();
+    closeables.push(source);
+    closeables.push(service);
+    return new Node(service, source, ca, dc);
+  }
+
+  /** Registers something to close with the mesh, most recent first. */
+  <T extends AutoCloseable> T own(T closeable) {
+    closeables.push(closeable);
+    return closeable;
+  }
+
+  /** Binds a server on a loopback port and returns the port. */
+  int listen(ChannelHandler childHandler) throws InterruptedException {
+    Channel server =
+        new ServerBootstrap()
+            .group(loop)
+            .channel(NioServerSocketChannel.class)
+            .childHandler(childHandler)
+            .bind(InetAddress.getLoopbackAddress(), 0)
+            .sync()
+            .channel();
+    closeables.push(() -> server.close().syncUninterruptibly());
+    return ((InetSocketAddress) server.localAddress()).getPort();
+  }
+
+  /** A client bootstrap on the mesh's loop, with {@code handler} behind TLS. */
+  Bootstrap bootstrap(ChannelHandler handler) {
+    return new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(handler);
+  }
+
+  void close() throws Exception {
+    while (!closeables.isEmpty()) {
+      closeables.pop().close();
+    }
+    loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+  }
+}
