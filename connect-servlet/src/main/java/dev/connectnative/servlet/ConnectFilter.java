@@ -2,9 +2,13 @@ package dev.connectnative.servlet;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.connectnative.AuthorizationDecision;
+import dev.connectnative.AuthorizationRequest;
+import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectIdentity;
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.ServiceIdentity;
+import dev.connectnative.internal.pem.Certificates;
 import dev.connectnative.servlet.internal.ConnectionGrant;
 import dev.connectnative.servlet.internal.Enforcement;
 import dev.connectnative.servlet.internal.RequestPaths;
@@ -21,6 +25,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.Principal;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -28,6 +34,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -61,6 +71,10 @@ import org.slf4j.LoggerFactory;
  *   <li>Intentions not known yet, or the last entry could not be enforced: 503.
  * </ul>
  *
+ * <p>Without intentions, a request proceeds if its connection was authorized and, when {@link
+ * Builder#authorizer(Authorizer)} is set, the authorizer still allows the caller. An authorizer
+ * that cannot decide within 5 seconds, or fails, gives 503 (fail closed).
+ *
  * <p>Requests that proceed carry the caller as {@link #IDENTITY_ATTRIBUTE} (a {@link
  * ServiceIdentity}), as {@link HttpServletRequest#getUserPrincipal()} (a {@link ConnectPrincipal},
  * auth type {@code CLIENT_CERT}), and the standard {@code jakarta.servlet.request.X509Certificate}
@@ -78,9 +92,11 @@ public final class ConnectFilter implements Filter {
   public static final String DECISION_ATTRIBUTE = "dev.connectnative.servlet.decision";
 
   private static final Logger LOG = LoggerFactory.getLogger(ConnectFilter.class);
+  private static final Duration RECHECK_TIMEOUT = Duration.ofSeconds(5);
 
   private final String service;
   private final IntentionsSource intentions;
+  private final Authorizer authorizer;
   private final boolean defaultAllow;
   private final Object lifecycle = new Object();
   private boolean armed;
@@ -88,6 +104,7 @@ public final class ConnectFilter implements Filter {
   private ConnectFilter(Builder builder) {
     this.service = builder.service;
     this.intentions = builder.intentions;
+    this.authorizer = builder.authorizer;
     this.defaultAllow = Boolean.TRUE.equals(builder.defaultAllow);
   }
 
@@ -200,21 +217,22 @@ public final class ConnectFilter implements Filter {
         return;
       }
       decision = current.get().evaluate(caller, intentionRequest(http));
-      if (!allows(decision, grant.get())) {
-        refuse(
-            httpResponse,
-            403,
-            caller
-                + " may not "
-                + http.getMethod()
-                + " "
-                + http.getRequestURI()
-                + " on \""
-                + service
-                + "\": "
-                + explain(decision, grant.get()));
-        return;
-      }
+    }
+    Optional<Refusal> refusal = refusal(decision, grant.get(), session.get());
+    if (refusal.isPresent()) {
+      refuse(
+          httpResponse,
+          refusal.get().status(),
+          caller
+              + " may not "
+              + http.getMethod()
+              + " "
+              + http.getRequestURI()
+              + " on \""
+              + service
+              + "\": "
+              + refusal.get().reason());
+      return;
     }
     http.setAttribute(IDENTITY_ATTRIBUTE, caller);
     if (decision != null) {
@@ -223,25 +241,70 @@ public final class ConnectFilter implements Filter {
     chain.doFilter(new CallerRequest(http, new ConnectPrincipal(caller)), response);
   }
 
-  private boolean allows(IntentionDecision decision, ConnectionGrant grant) {
+  /** Why a request is refused: the status to answer and the reason. */
+  private record Refusal(int status, String reason) {}
+
+  private Optional<Refusal> refusal(
+      IntentionDecision decision, ConnectionGrant grant, SSLSession session) {
+    if (decision == null) {
+      return recheck(grant, session);
+    }
     return switch (decision.outcome()) {
-      case ALLOW -> true;
-      case DENY -> false;
-      case NO_MATCHING_PERMISSION -> defaultAllow;
-      case NO_MATCHING_SOURCE -> !grant.layer7();
+      case ALLOW -> Optional.empty();
+      case DENY -> Optional.of(new Refusal(403, decision.reason()));
+      case NO_MATCHING_PERMISSION ->
+          defaultAllow
+              ? Optional.empty()
+              : Optional.of(new Refusal(403, decision.reason() + "; the default is to deny"));
+      case NO_MATCHING_SOURCE ->
+          grant.layer7()
+              ? Optional.of(
+                  new Refusal(
+                      403,
+                      decision.reason()
+                          + ", and the connection was admitted only for L7 checks ("
+                          + grant.reason()
+                          + ")"))
+              : recheck(grant, session);
     };
   }
 
-  private String explain(IntentionDecision decision, ConnectionGrant grant) {
-    return switch (decision.outcome()) {
-      case NO_MATCHING_PERMISSION -> decision.reason() + "; the default is to deny";
-      case NO_MATCHING_SOURCE ->
-          decision.reason()
-              + ", and the connection was admitted only for L7 checks ("
-              + grant.reason()
-              + ")";
-      default -> decision.reason();
-    };
+  /**
+   * Asks the authorizer again, when one is set, so that intention changes reach open connections.
+   */
+  private Optional<Refusal> recheck(ConnectionGrant grant, SSLSession session) {
+    if (authorizer == null) {
+      return Optional.empty();
+    }
+    String serial;
+    try {
+      serial =
+          Certificates.serialHex(
+              ((X509Certificate) session.getPeerCertificates()[0]).getSerialNumber());
+    } catch (SSLPeerUnverifiedException | RuntimeException e) {
+      return Optional.of(new Refusal(403, "no verified client certificate: " + e.getMessage()));
+    }
+    AuthorizationRequest question = new AuthorizationRequest(service, grant.client(), serial);
+    try {
+      AuthorizationDecision answer =
+          authorizer.authorize(question).get(RECHECK_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+      return answer.allowed()
+          ? Optional.empty()
+          : Optional.of(new Refusal(403, "no longer allowed: " + answer.reason()));
+    } catch (ExecutionException e) {
+      return Optional.of(
+          new Refusal(503, "cannot authorize the caller again: " + e.getCause().getMessage()));
+    } catch (TimeoutException e) {
+      return Optional.of(
+          new Refusal(
+              503,
+              "cannot authorize the caller again: no decision within "
+                  + RECHECK_TIMEOUT.toMillis()
+                  + " ms"));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(new Refusal(503, "cannot authorize the caller again: interrupted"));
+    }
   }
 
   private static Optional<SSLSession> session(HttpServletRequest request) {
@@ -305,6 +368,7 @@ public final class ConnectFilter implements Filter {
   public static final class Builder {
     private String service;
     private IntentionsSource intentions;
+    private Authorizer authorizer;
     private Boolean defaultAllow;
 
     private Builder() {}
@@ -339,6 +403,26 @@ public final class ConnectFilter implements Filter {
         throw new IllegalStateException("intentions are already set");
       }
       this.intentions = intentions;
+      return this;
+    }
+
+    /**
+     * Sets an authorizer to ask again for every request that no L7 or service-specific intention
+     * decides, normally the one the connector uses ({@code ConnectService.authorizer()}). Its
+     * answers are cached, so this costs a cache lookup, and an intention change that denies a
+     * caller reaches connections it already has open at their next request (403). If unset, the
+     * decision made when the connection was opened stands for its lifetime.
+     *
+     * @param authorizer the authorizer
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder authorizer(Authorizer authorizer) {
+      requireNonNull(authorizer, "authorizer");
+      if (this.authorizer != null) {
+        throw new IllegalStateException("authorizer is already set");
+      }
+      this.authorizer = authorizer;
       return this;
     }
 

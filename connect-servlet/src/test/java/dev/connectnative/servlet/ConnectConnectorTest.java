@@ -179,6 +179,52 @@ class ConnectConnectorTest {
   }
 
   @Test
+  void aFilterWithTheAuthorizerRefusesTheNextRequestOnceTheCallerIsDenied() throws Exception {
+    EchoServer server =
+        start(
+            ConnectFilter.builder()
+                .service("echo")
+                .intentions(source)
+                .authorizer(authorizer)
+                .build(),
+            b -> {});
+    RawHttps open = connect(web, server);
+    assertThat(open.request("GET", "/x").status()).isEqualTo(200);
+
+    authorizer.intentions(
+        ServiceIntentions.parse(
+            "{\"Name\":\"echo\",\"Sources\":[{\"Name\":\"*\",\"Action\":\"deny\"}]}"));
+    RawHttps.Response denied = open.request("GET", "/x");
+    authorizer.answerWith(
+        CompletableFuture.failedFuture(new ConnectException("agent answered 500")));
+    RawHttps.Response undecided = open.request("GET", "/x");
+
+    assertThat(denied.status()).isEqualTo(403);
+    assertThat(denied.body())
+        .isEqualTo(
+            web.id()
+                + " may not GET /x on \"echo\": no longer allowed: Matched L4 intention:"
+                + " default/* => default/echo (Precedence: 8, Action: DENY)");
+    assertThat(undecided.status()).isEqualTo(503);
+    assertThat(undecided.body()).endsWith("cannot authorize the caller again: agent answered 500");
+    assertThat(server.served).hasValue(1);
+  }
+
+  @Test
+  void withoutIntentionsTheFilterStillRechecksEveryRequest() throws Exception {
+    EchoServer server =
+        start(ConnectFilter.builder().service("echo").authorizer(authorizer).build(), b -> {});
+    RawHttps open = connect(web, server);
+    assertThat(open.request("GET", "/x").body()).contains("caller=" + web.id());
+
+    authorizer.intentions(
+        ServiceIntentions.parse(
+            "{\"Name\":\"echo\",\"Sources\":[{\"Name\":\"web\",\"Action\":\"deny\"}]}"));
+
+    assertThat(open.request("GET", "/x").status()).isEqualTo(403);
+  }
+
+  @Test
   void theFilterRefusesRequestsThatDidNotArriveThroughAConnectConnector() throws Exception {
     EchoServer server = start();
     int plainPort = server.addPlainConnector();
