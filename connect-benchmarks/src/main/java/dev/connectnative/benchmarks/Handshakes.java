@@ -1,7 +1,16 @@
 package dev.connectnative.benchmarks;
 
+import dev.connectnative.testkit.IssuedLeaf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.util.ReferenceCountUtil;
 import java.nio.ByteBuffer;
 import java.security.Provider;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
@@ -15,36 +24,86 @@ import org.conscrypt.Conscrypt;
 public final class Handshakes {
   private static final int MAX_FLIGHTS = 32;
 
-  private final SSLContext serverContext;
-  private final SSLContext clientContext;
-  private final boolean conscrypt;
-  private final ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+  private final Supplier<SSLEngine> clients;
+  private final Supplier<SSLEngine> servers;
+
+  /** Bytes the server wrote, for the client to read. */
   private final ByteBuffer toClient = ByteBuffer.allocate(1 << 17);
+
+  /** Bytes the client wrote, for the server to read. */
+  private final ByteBuffer toServer = ByteBuffer.allocate(1 << 17);
+
   private final ByteBuffer sink = ByteBuffer.allocate(1 << 17);
   private final ByteBuffer empty = ByteBuffer.allocate(0);
 
-  private Handshakes(Pki pki, Provider provider) {
-    this.serverContext = TlsContexts.mutual(pki, "server", provider);
-    this.clientContext = TlsContexts.mutual(pki, "client", provider);
-    this.conscrypt = provider != null;
+  private Handshakes(Supplier<SSLEngine> clients, Supplier<SSLEngine> servers) {
+    this.clients = clients;
+    this.servers = servers;
   }
 
   /**
-   * Engines from {@code provider}: {@code "JDK"} or {@code "Conscrypt"}, with freshly minted
-   * certificates.
+   * Engines from {@code provider}: {@code "JDK"}, {@code "Conscrypt"} or {@code "OpenSSL"}
+   * (BoringSSL through Netty's engine), with freshly minted certificates. No engine issues session
+   * tickets or resumes a session.
    *
    * @param provider the provider name
    * @return the handshake runner
    * @throws IllegalArgumentException for an unknown provider
+   * @throws IllegalStateException if the provider's native library is not available
    */
   public static Handshakes create(String provider) {
+    Pki pki = new Pki();
     return switch (provider) {
-      case "JDK" -> new Handshakes(new Pki(), null);
+      case "JDK" -> jsse(pki, null);
       case "Conscrypt" ->
-          new Handshakes(
-              new Pki(), Conscrypt.newProviderBuilder().provideTrustManager(true).build());
+          jsse(pki, Conscrypt.newProviderBuilder().provideTrustManager(true).build());
+      case "OpenSSL" -> openSsl(pki);
       default -> throw new IllegalArgumentException("unknown provider " + provider);
     };
+  }
+
+  private static Handshakes jsse(Pki pki, Provider provider) {
+    SSLContext server = TlsContexts.mutual(pki, "server", provider);
+    SSLContext client = TlsContexts.mutual(pki, "client", provider);
+    return new Handshakes(
+        () -> client.createSSLEngine("server", 443),
+        () -> {
+          SSLEngine engine = server.createSSLEngine();
+          if (provider != null) {
+            Conscrypt.setUseSessionTickets(engine, false);
+          }
+          return engine;
+        });
+  }
+
+  private static Handshakes openSsl(Pki pki) {
+    if (!OpenSsl.isAvailable()) {
+      throw new IllegalStateException(
+          "netty-tcnative is not available: " + OpenSsl.unavailabilityCause());
+    }
+    IssuedLeaf serverLeaf = pki.leaf("server");
+    IssuedLeaf clientLeaf = pki.leaf("client");
+    try {
+      SslContext server =
+          SslContextBuilder.forServer(serverLeaf.privateKey(), serverLeaf.certificate(), pki.root())
+              .sslProvider(SslProvider.OPENSSL_REFCNT)
+              .protocols(TlsContexts.TLS13)
+              .trustManager(pki.root())
+              .clientAuth(ClientAuth.REQUIRE)
+              .build();
+      SslContext client =
+          SslContextBuilder.forClient()
+              .sslProvider(SslProvider.OPENSSL_REFCNT)
+              .protocols(TlsContexts.TLS13)
+              .keyManager(clientLeaf.privateKey(), clientLeaf.certificate(), pki.root())
+              .trustManager(pki.root())
+              .build();
+      return new Handshakes(
+          () -> client.newEngine(ByteBufAllocator.DEFAULT),
+          () -> server.newEngine(ByteBufAllocator.DEFAULT));
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build OpenSSL contexts", e);
+    }
   }
 
   /**
@@ -54,16 +113,22 @@ public final class Handshakes {
    * @throws SSLException if the handshake fails or does not finish
    */
   public String handshake() throws SSLException {
-    SSLEngine client = clientContext.createSSLEngine("server", 443);
-    client.setUseClientMode(true);
-    client.setEnabledProtocols(TlsContexts.TLS13);
-    SSLEngine server = serverContext.createSSLEngine();
-    server.setUseClientMode(false);
-    server.setEnabledProtocols(TlsContexts.TLS13);
-    server.setNeedClientAuth(true);
-    if (conscrypt) {
-      Conscrypt.setUseSessionTickets(server, false);
+    SSLEngine client = clients.get();
+    SSLEngine server = servers.get();
+    try {
+      client.setUseClientMode(true);
+      client.setEnabledProtocols(TlsContexts.TLS13);
+      server.setUseClientMode(false);
+      server.setEnabledProtocols(TlsContexts.TLS13);
+      server.setNeedClientAuth(true);
+      return run(client, server);
+    } finally {
+      ReferenceCountUtil.release(client);
+      ReferenceCountUtil.release(server);
     }
+  }
+
+  private String run(SSLEngine client, SSLEngine server) throws SSLException {
     toServer.clear();
     toClient.clear();
     client.beginHandshake();
@@ -75,8 +140,8 @@ public final class Handshakes {
         }
         return server.getSession().getPeerPrincipal().getName();
       }
-      step(client, toServer, toClient);
-      step(server, toClient, toServer);
+      step(client, toClient, toServer);
+      step(server, toServer, toClient);
     }
     throw new SSLException("handshake did not finish within " + MAX_FLIGHTS + " flights");
   }
@@ -92,11 +157,15 @@ public final class Handshakes {
       runTasks(engine);
     }
     in.compact();
-    while (engine.getHandshakeStatus() == HandshakeStatus.NEED_WRAP) {
-      engine.wrap(empty, out);
+    // Wrap until nothing more comes out: an OpenSSL engine may report the handshake finished while
+    // its last flight still waits to be wrapped.
+    for (int i = 0; i < MAX_FLIGHTS; i++) {
+      int produced = engine.wrap(empty, out).bytesProduced();
       runTasks(engine);
+      if (produced == 0 && engine.getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+        return;
+      }
     }
-    runTasks(engine);
   }
 
   private static boolean idle(SSLEngine engine) {

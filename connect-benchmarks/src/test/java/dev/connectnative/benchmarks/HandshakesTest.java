@@ -7,7 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HandshakesTest {
   @ParameterizedTest
-  @ValueSource(strings = {"JDK", "Conscrypt"})
+  @ValueSource(strings = {"JDK", "Conscrypt", "OpenSSL"})
   void completesRepeatedTls13Handshakes(String provider) throws Exception {
     Handshakes handshakes = Handshakes.create(provider);
     for (int i = 0; i < 3; i++) {

@@ -32,7 +32,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class HandshakeBenchmark {
   /** Which TLS provider runs both engines. */
-  @Param({"JDK", "Conscrypt"})
+  @Param({"JDK", "Conscrypt", "OpenSSL"})
   public String provider;
 
   private Handshakes handshakes;
