@@ -147,7 +147,7 @@ public final class LoopbackHarness {
   /** Command-line settings; {@code --quick} sets short defaults that later flags override. */
   private static final class Options {
     int rounds = 7;
-    long bulkBytes = 1024L << 20;
+    long bulkBytes = 512L << 20;
     Duration connDuration = Duration.ofSeconds(3);
     Duration warmup = Duration.ofSeconds(5);
     Pattern only = Pattern.compile("");
