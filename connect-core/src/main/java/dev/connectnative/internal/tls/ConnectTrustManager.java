@@ -158,7 +158,18 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
         .orElse(NO_CERTIFICATES);
   }
 
+  /** Runs every check; anything unexpected still ends as a refusal, never as another exception. */
   private void verify(X509Certificate[] chain, Peer peer, Object handle)
+      throws CertificateException {
+    try {
+      check(chain, peer, handle);
+    } catch (RuntimeException e) {
+      throw new CertificateException(
+          "cannot verify the " + peer.role + " certificate: " + e.getMessage(), e);
+    }
+  }
+
+  private void check(X509Certificate[] chain, Peer peer, Object handle)
       throws CertificateException {
     Optional<IdentitySnapshot> current = source.current();
     if (current.isEmpty()) {

@@ -58,6 +58,52 @@ class ConnectTlsTest {
   }
 
   @Test
+  void handshakesWithRsaLeavesAndAnRsaRoot() throws Exception {
+    Pki rsaCa = Pki.create(ca.trustDomain(), "RSA");
+    Loopback.Endpoint web =
+        endpoint(rsaCa.leafBuilder("web").keyAlgorithm("RSA").issue(), List.of(rsaCa.root()));
+    Loopback.Endpoint echo = endpoint(rsaCa.leaf("echo"), List.of(rsaCa.root()));
+
+    try (Loopback.Server server = loopback.serve(echo);
+        SSLSocket client = connect(web, server, echo.id())) {
+      assertThat(roundTrip(client, 3)).isEqualTo(3);
+      assertThat(
+              server
+                  .accepted
+                  .poll(10, TimeUnit.SECONDS)
+                  .getSession()
+                  .getPeerCertificates()[0]
+                  .getPublicKey()
+                  .getAlgorithm())
+          .isEqualTo("RSA");
+    }
+  }
+
+  @Test
+  void aFailingAuthorizerRefusesTheClientInsteadOfEscapingJsse() throws Exception {
+    Loopback.Endpoint web = endpoint(ca.leaf("web"), List.of(ca.root()));
+    Loopback.Endpoint echo = endpoint(ca.leaf("echo"), List.of(ca.root()));
+    echo.trustManager()
+        .clientAuthorizer(
+            (client, leaf, handle) -> {
+              throw new IllegalStateException("intentions cache is closed");
+            });
+
+    try (Loopback.Server server = loopback.serve(echo)) {
+      assertThatThrownBy(
+              () -> {
+                try (SSLSocket client = connect(web, server, echo.id())) {
+                  roundTrip(client, 1);
+                }
+              })
+          .isInstanceOf(IOException.class);
+      assertThat(server.firstFailure.get(10, TimeUnit.SECONDS))
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessage("cannot verify the client certificate: intentions cache is closed");
+    }
+  }
+
+  @Test
   void refusesAServerFromAnUnknownCa() throws Exception {
     Pki stranger = Pki.create(ca.trustDomain(), "EC");
     Loopback.Endpoint web = endpoint(ca.leaf("web"), List.of(ca.root()));
