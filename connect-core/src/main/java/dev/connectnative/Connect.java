@@ -2,9 +2,13 @@ package dev.connectnative;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.connectnative.internal.net.DialAcceptSettings;
 import dev.connectnative.internal.service.DefaultConnectService;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
+import javax.net.ssl.SSLSocket;
 
 /**
  * Entry point: builds a {@link ConnectService}.
@@ -21,7 +25,108 @@ import java.util.concurrent.ScheduledExecutorService;
  * }</pre>
  */
 public final class Connect {
+  /** The system property naming the process-wide default service. */
+  public static final String SERVICE_PROPERTY = "connectnative.service";
+
+  /** The environment variable naming the default service when the property is not set. */
+  public static final String SERVICE_ENV = "CONNECT_SERVICE_NAME";
+
+  private static final Object DEFAULT_LOCK = new Object();
+  private static ConnectService defaultService;
+
   private Connect() {}
+
+  /**
+   * Dials {@code service} as the process-wide default service; see {@link #dial(String,
+   * DialOptions)}.
+   *
+   * <pre>{@code
+   * // java -Dconnectnative.service=web ...
+   * try (SSLSocket socket = Connect.dial("echo")) {
+   *   ...
+   * }
+   * }</pre>
+   *
+   * @param service the service to reach
+   * @return a connected socket, handshake completed
+   * @throws IOException as {@link #dial(String, DialOptions)}
+   */
+  public static SSLSocket dial(String service) throws IOException {
+    return dial(service, DialOptions.DEFAULTS);
+  }
+
+  /**
+   * Dials {@code service} as the process-wide default service: the one set with {@link
+   * #setDefaultService}, or else one built on first use with {@code Connect.service(name).build()},
+   * its name taken from the system property {@value #SERVICE_PROPERTY} or, if unset, the
+   * environment variable {@value #SERVICE_ENV}, and its agent from the environment ({@code
+   * CONSUL_HTTP_ADDR}, …). Waits for the default service to be ready for at most {@link
+   * DialOptions#timeout()}, then dials as {@link ConnectService#dial(String, DialOptions)}. The
+   * default service lives as long as the JVM (its threads are daemons).
+   *
+   * @param service the service to reach
+   * @param options where to look and how long to wait
+   * @return a connected socket, handshake completed
+   * @throws IOException if no default service is named, it does not become ready in time, or the
+   *     dial fails; the message says which
+   */
+  public static SSLSocket dial(String service, DialOptions options) throws IOException {
+    requireNonNull(service, "service");
+    requireNonNull(options, "options");
+    ConnectService self = defaultService();
+    try {
+      self.awaitReady(options.timeout());
+    } catch (NotReadyException e) {
+      throw new IOException("cannot dial \"" + service + "\": " + e.getMessage(), e);
+    }
+    return self.dial(service, options);
+  }
+
+  /**
+   * Installs the process-wide default service used by {@link #dial(String)}, instead of the one
+   * named by configuration. The caller keeps owning it.
+   *
+   * @param service the service
+   * @throws IllegalStateException if a default service is already set or was already built
+   */
+  public static void setDefaultService(ConnectService service) {
+    requireNonNull(service, "service");
+    synchronized (DEFAULT_LOCK) {
+      if (defaultService != null) {
+        throw new IllegalStateException(
+            "the default service is already \"" + defaultService.name() + "\"");
+      }
+      defaultService = service;
+    }
+  }
+
+  /**
+   * Returns the process-wide default service, building it on first use; see {@link #dial(String,
+   * DialOptions)}.
+   *
+   * @return the default service
+   * @throws IOException if neither {@value #SERVICE_PROPERTY} nor {@value #SERVICE_ENV} names one
+   */
+  public static ConnectService defaultService() throws IOException {
+    synchronized (DEFAULT_LOCK) {
+      if (defaultService == null) {
+        String name = System.getProperty(SERVICE_PROPERTY);
+        if (name == null || name.isBlank()) {
+          name = System.getenv(SERVICE_ENV);
+        }
+        if (name == null || name.isBlank()) {
+          throw new IOException(
+              "no default Connect service: set the system property "
+                  + SERVICE_PROPERTY
+                  + " or the environment variable "
+                  + SERVICE_ENV
+                  + " to this service's name, or call Connect.setDefaultService");
+        }
+        defaultService = service(name.strip()).build();
+      }
+      return defaultService;
+    }
+  }
 
   /**
    * Starts building the service {@code name}.
@@ -48,6 +153,11 @@ public final class Connect {
     private ConnectListener listener;
     private Clock clock;
     private ScheduledExecutorService executor;
+    private Authorizer authorizer;
+    private Resolver resolver;
+    private Duration authorizationGrace;
+    private String registerAddress;
+    private int registerPort;
 
     private Builder(String name) {
       requireNonNull(name, "name");
@@ -138,6 +248,77 @@ public final class Connect {
     }
 
     /**
+     * Sets who decides which clients may connect. If unset, the agent's {@code
+     * /v1/agent/connect/authorize}, cached (positive decisions 10 s, negative 2 s) and failing
+     * closed; with an {@link #identitySource} and no {@link #agent}, every client is refused until
+     * an authorizer is set.
+     *
+     * @param authorizer the authorizer
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder authorizer(Authorizer authorizer) {
+      this.authorizer = once(this.authorizer, authorizer, "authorizer");
+      return this;
+    }
+
+    /**
+     * Sets how dials find instances. If unset, the agent's {@code /v1/health/connect/<service>},
+     * watched per target, and its prepared queries; with an {@link #identitySource} and no {@link
+     * #agent}, only static addresses can be dialed.
+     *
+     * @param resolver the resolver; the service does not close it
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder resolver(Resolver resolver) {
+      this.resolver = once(this.resolver, resolver, "resolver");
+      return this;
+    }
+
+    /**
+     * Lets the default authorizer reuse a positive decision for up to {@code grace} after it
+     * expired when the agent cannot be asked (agent restart, network blip). Off (zero) if unset:
+     * every agent failure refuses the client. Has no effect with a custom {@link #authorizer}.
+     *
+     * @param grace how long past its expiry a positive decision may be reused
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if negative
+     */
+    public Builder authorizationGrace(Duration grace) {
+      requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("grace must not be negative: " + grace);
+      }
+      this.authorizationGrace = once(this.authorizationGrace, grace, "authorizationGrace");
+      return this;
+    }
+
+    /**
+     * Registers this instance with the agent as Connect-native ({@code "Connect": {"Native":
+     * true}}), ID {@code <name>-<port>}, with a 30 s TTL check kept passing while the service runs,
+     * and deregisters it on {@link ConnectService#close()}. The agent removes an instance whose
+     * check stayed critical for a minute. If unset, nothing is registered.
+     *
+     * @param address the address other services dial, or an empty string for the agent's node
+     *     address
+     * @param port the port other services dial
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if the port is not in 1..65535
+     */
+    public Builder register(String address, int port) {
+      requireNonNull(address, "address");
+      if (port < 1 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      this.registerAddress = once(this.registerAddress, address, "register");
+      this.registerPort = port;
+      return this;
+    }
+
+    /**
      * Builds the service and starts following its identity; returns at once without waiting for the
      * agent. Use {@link ConnectService#awaitReady(java.time.Duration)} to wait.
      *
@@ -153,7 +334,13 @@ public final class Connect {
           trustDomainPolicy == null ? TrustDomainPolicy.OWN_TRUST_DOMAIN : trustDomainPolicy,
           listener == null ? new ConnectListener() {} : listener,
           clock == null ? Clock.systemUTC() : clock,
-          executor);
+          executor,
+          new DialAcceptSettings(
+              authorizer,
+              resolver,
+              authorizationGrace == null ? Duration.ZERO : authorizationGrace,
+              registerAddress,
+              registerPort));
     }
 
     private static <T> T once(T current, T value, String what) {

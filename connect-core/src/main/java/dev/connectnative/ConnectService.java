@@ -1,7 +1,11 @@
 package dev.connectnative;
 
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Duration;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
@@ -89,6 +93,106 @@ public interface ConnectService extends AutoCloseable {
    * @return the trust manager
    */
   X509ExtendedTrustManager trustManager();
+
+  /**
+   * Connects to a healthy instance of {@code service} in the local datacenter, with the default
+   * {@link DialOptions}; see {@link #dial(String, DialOptions)}.
+   *
+   * <pre>{@code
+   * try (SSLSocket socket = web.dial("echo")) {
+   *   socket.getOutputStream().write("hello".getBytes(StandardCharsets.UTF_8));
+   * }
+   * }</pre>
+   *
+   * @param service the service to reach
+   * @return a connected socket whose handshake completed with a server presenting {@code service}'s
+   *     identity
+   * @throws IOException as {@link #dial(String, DialOptions)}
+   */
+  SSLSocket dial(String service) throws IOException;
+
+  /**
+   * Connects to an instance of {@code service} and completes the TLS handshake.
+   *
+   * <p>Instances come from the {@link #resolver()}: once a service has been dialed, its healthy
+   * instances are followed with a blocking query and a dial makes no agent call. Instances are
+   * tried round-robin from a random start; when one cannot be reached, or presents another
+   * identity, the next is tried, within {@link DialOptions#timeout()}. The server's identity,
+   * {@code spiffe://<td>/ns/<ns>/dc/<instance dc>/svc/<service>}, is checked inside the handshake,
+   * so a wrong server never receives a byte. The server authorizes us after its side of the
+   * handshake: a denied client sees its first read fail with an {@link javax.net.ssl.SSLException}.
+   * Runs on the calling thread; never waits longer than the timeout.
+   *
+   * @param service the service to reach, or a prepared query's name or ID when {@link
+   *     DialOptions#preparedQuery()} is set
+   * @param options where to look and how long to wait
+   * @return a connected socket, handshake completed; the caller closes it
+   * @throws IOException if this service is not ready ({@code cannot dial "echo": service "web" not
+   *     ready: ...}), no healthy instance exists ({@code no healthy instance of "echo" in dc1}),
+   *     discovery failed or timed out, or every instance failed ({@code cannot connect to "echo":
+   *     every instance failed (2): 10.0.0.5:8443: server presented spiffe://.../svc/db but this
+   *     connection expects spiffe://.../svc/echo; ...})
+   */
+  SSLSocket dial(String service, DialOptions options) throws IOException;
+
+  /**
+   * Opens a server socket on {@code port} (all interfaces) whose accepted sockets are this
+   * service's mutual-TLS connections; see {@link #serverSocket(ServerSocket)}.
+   *
+   * @param port the port, or {@code 0} for an ephemeral one
+   * @return the bound server socket; the caller closes it
+   * @throws IOException if the port cannot be bound
+   */
+  ServerSocket serverSocket(int port) throws IOException;
+
+  /**
+   * Wraps a plain server socket so that every socket {@code accept()} returns is a TLS connection
+   * of this service, with the client's certificate required and checked against the roots, and the
+   * client authorized by {@link #authorizer()}.
+   *
+   * <p>{@code accept()} returns without waiting for the handshake, so a client that stalls cannot
+   * block it. The handshake and the authorization run on the thread that first uses the accepted
+   * socket ({@code startHandshake()}, {@code getSession()}, or the first read, write or flush),
+   * bounded by a 10 second handshake timeout and a 5 second authorization timeout; no application
+   * byte is read or written before the client is authorized. This holds for resumed TLS sessions
+   * too, which skip certificate checks in JSSE. A refused client gets a TLS alert (full handshake)
+   * or a closed connection (resumed session), the first use of its socket throws an {@link
+   * javax.net.ssl.SSLHandshakeException} naming the client and the reason, and the server socket
+   * keeps accepting others. When the intentions change, accepted connections whose client is no
+   * longer allowed are closed. {@link ConnectIdentity#of(javax.net.ssl.SSLSession)} gives the
+   * caller's identity.
+   *
+   * @param plain a plain (not TLS) server socket, bound or not; the returned socket owns it
+   * @return the wrapping server socket
+   * @throws IOException if the wrapper cannot be created
+   * @throws IllegalArgumentException if {@code plain} is already a TLS server socket
+   */
+  ServerSocket serverSocket(ServerSocket plain) throws IOException;
+
+  /**
+   * Returns a factory of server sockets like {@link #serverSocket(ServerSocket)}'s, for frameworks
+   * that take a {@link ServerSocketFactory}.
+   *
+   * @return the factory; thread-safe
+   */
+  ServerSocketFactory serverSocketFactory();
+
+  /**
+   * Returns the authorizer that decides which clients may connect to this service: by default the
+   * agent's {@code /v1/agent/connect/authorize}, cached (positive decisions 10 s, negative 2 s,
+   * concurrent identical questions share one agent call) and failing closed when the agent errors.
+   * Framework adapters authorize their connections with it.
+   *
+   * @return the authorizer
+   */
+  Authorizer authorizer();
+
+  /**
+   * Returns the resolver {@link #dial(String, DialOptions)} finds instances with.
+   *
+   * @return the resolver
+   */
+  Resolver resolver();
 
   /** Stops the service's watches and threads. Idempotent; open connections are not closed. */
   @Override

@@ -31,6 +31,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocket;
@@ -213,6 +215,13 @@ public final class Dialer {
       } catch (SocketTimeoutException e) {
         throw new SocketTimeoutException(
             "no TLS handshake within " + options.handshakeTimeout().toMillis() + " ms");
+      } catch (SSLException e) {
+        if (e.getMessage() == null || !e.getMessage().startsWith("Received fatal alert")) {
+          throw e;
+        }
+        throw new SSLHandshakeException(refusedBy("refused the TLS handshake", e));
+      } catch (IOException e) {
+        throw new IOException(refusedBy("closed the connection during the TLS handshake", e), e);
       }
       ssl.setSoTimeout(0);
       ServiceIdentity presented = presented(ssl.getSession());
@@ -226,6 +235,17 @@ public final class Dialer {
       close(ssl != null ? ssl : raw);
       throw e;
     }
+  }
+
+  /** Why a server may end our handshake: it does not authorize us (or it is not Connect). */
+  private String refusedBy(String what, IOException e) {
+    return "server "
+        + what
+        + " ("
+        + e.getMessage()
+        + "); its intentions may not allow \""
+        + self
+        + "\" to connect";
   }
 
   private static ServiceIdentity presented(SSLSession session) throws IOException {

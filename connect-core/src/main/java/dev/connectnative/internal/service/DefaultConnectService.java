@@ -3,19 +3,27 @@ package dev.connectnative.internal.service;
 import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.AgentConfig;
+import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectException;
 import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
+import dev.connectnative.DialOptions;
 import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.IdentitySource;
 import dev.connectnative.IdentityStatus;
 import dev.connectnative.NotReadyException;
+import dev.connectnative.Resolver;
 import dev.connectnative.TrustDomainPolicy;
 import dev.connectnative.internal.agent.AgentClient;
+import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.internal.identity.AgentIdentitySource;
+import dev.connectnative.internal.net.DialAccept;
+import dev.connectnative.internal.net.DialAcceptSettings;
 import dev.connectnative.internal.tls.ConnectKeyManager;
 import dev.connectnative.internal.tls.ConnectSslContexts;
 import dev.connectnative.internal.tls.ConnectTrustManager;
+import java.io.IOException;
+import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
@@ -26,7 +34,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import org.slf4j.Logger;
@@ -59,6 +69,7 @@ public final class DefaultConnectService implements ConnectService {
   private final AtomicReference<ConnectException> lastReportedError = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final ScheduledFuture<?> errorCheck;
+  private final DialAccept dialAccept;
 
   /**
    * Builds and starts the service; see {@link dev.connectnative.Connect.Builder}.
@@ -75,6 +86,36 @@ public final class DefaultConnectService implements ConnectService {
       ConnectListener listener,
       Clock clock,
       ScheduledExecutorService executor) {
+    this(
+        name,
+        agent,
+        identitySource,
+        policy,
+        listener,
+        clock,
+        executor,
+        DialAcceptSettings.DEFAULTS);
+  }
+
+  /**
+   * Builds and starts the service with dial and accept settings.
+   *
+   * @param agent agent settings, {@code null} for the environment's; with a caller-owned identity
+   *     source, the agent is used for authorization and discovery only when set explicitly
+   * @param identitySource a caller-owned source, {@code null} to follow the agent
+   * @param executor a caller-owned scheduler, {@code null} to start one
+   * @param settings authorizer, resolver, authorization grace and self-registration
+   */
+  public DefaultConnectService(
+      String name,
+      AgentConfig agent,
+      IdentitySource identitySource,
+      TrustDomainPolicy policy,
+      ConnectListener listener,
+      Clock clock,
+      ScheduledExecutorService executor,
+      DialAcceptSettings settings) {
+    requireNonNull(settings, "settings");
     this.name = requireNonNull(name, "name");
     this.listener = requireNonNull(listener, "listener");
     requireNonNull(policy, "policy");
@@ -83,7 +124,7 @@ public final class DefaultConnectService implements ConnectService {
     this.scheduler = executor == null ? newScheduler(name) : executor;
     try {
       if (identitySource != null) {
-        this.agentClient = null;
+        this.agentClient = agent == null ? null : AgentClient.create(agent);
         this.source = identitySource;
         this.ownsSource = false;
       } else {
@@ -111,10 +152,19 @@ public final class DefaultConnectService implements ConnectService {
       ready.countDown();
     }
     try {
+      this.dialAccept =
+          new DialAccept(
+              name, agentClient, sslContext, trustManager, source, scheduler, listener, settings);
+    } catch (RuntimeException e) {
+      stopOwned();
+      throw e;
+    }
+    try {
       this.errorCheck =
           scheduler.scheduleWithFixedDelay(
               this::checkErrors, 0, ERROR_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
     } catch (RuntimeException e) {
+      dialAccept.close();
       stopOwned();
       throw e;
     }
@@ -123,6 +173,11 @@ public final class DefaultConnectService implements ConnectService {
   /** Returns the trust manager with its internal hooks, for the dial and accept paths. */
   public ConnectTrustManager connectTrustManager() {
     return trustManager;
+  }
+
+  /** Returns the live accepted connections, for adapters that accept connections themselves. */
+  public LiveConnections liveConnections() {
+    return dialAccept.liveConnections();
   }
 
   /** Returns the identity source in use. */
@@ -180,11 +235,52 @@ public final class DefaultConnectService implements ConnectService {
   }
 
   @Override
+  public SSLSocket dial(String service) throws IOException {
+    return dial(service, DialOptions.DEFAULTS);
+  }
+
+  @Override
+  public SSLSocket dial(String service, DialOptions options) throws IOException {
+    requireNonNull(service, "service");
+    requireNonNull(options, "options");
+    if (closed.get()) {
+      throw new IOException("cannot dial \"" + service + "\": service \"" + name + "\" is closed");
+    }
+    return dialAccept.dial(service, options);
+  }
+
+  @Override
+  public ServerSocket serverSocket(int port) throws IOException {
+    return dialAccept.serverSocket(new ServerSocket(port));
+  }
+
+  @Override
+  public ServerSocket serverSocket(ServerSocket plain) throws IOException {
+    return dialAccept.serverSocket(requireNonNull(plain, "plain"));
+  }
+
+  @Override
+  public ServerSocketFactory serverSocketFactory() {
+    return dialAccept.serverSocketFactory();
+  }
+
+  @Override
+  public Authorizer authorizer() {
+    return dialAccept.authorizer();
+  }
+
+  @Override
+  public Resolver resolver() {
+    return dialAccept.resolver();
+  }
+
+  @Override
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
     errorCheck.cancel(false);
+    dialAccept.close();
     stopOwned();
     log.debug("service \"{}\" closed", name);
   }

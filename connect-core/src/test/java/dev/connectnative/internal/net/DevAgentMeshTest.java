@@ -23,7 +23,6 @@ import java.util.Random;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -127,9 +126,7 @@ class DevAgentMeshTest {
           .until(() -> events.seen.stream().anyMatch(e -> e.startsWith("revoked web -> echo")));
       assertThat(readOrEnd(established)).isEqualTo(-1);
     }
-    try (SSLSocket refused = dialer.dial("echo", DialOptions.DEFAULTS)) {
-      assertThatThrownBy(() -> exchange(refused, "after")).isInstanceOf(SSLException.class);
-    }
+    AcceptDialTest.assertRefused(dialer);
     assertThat(events.seen)
         .anyMatch(
             e ->
@@ -145,9 +142,7 @@ class DevAgentMeshTest {
       assertThat(exchange(established, "up")).isEqualTo("up");
       agent.stop();
       authorizer.invalidateAll();
-      try (SSLSocket refused = dialer.dial("echo", DialOptions.DEFAULTS)) {
-        assertThatThrownBy(() -> exchange(refused, "x")).isInstanceOf(SSLException.class);
-      }
+      AcceptDialTest.assertRefused(dialer);
       assertThat(exchange(established, "still up")).isEqualTo("still up");
     }
     assertThat(events.seen)
@@ -160,9 +155,7 @@ class DevAgentMeshTest {
   @Test
   void agentErrorOnAuthorizeFailsClosedWithTheAgentsMessage() throws Exception {
     agent.faults().failWith("/v1/agent/connect/authorize", 500, "rpc error: No cluster leader");
-    try (SSLSocket refused = dialer(web).dial("echo", DialOptions.DEFAULTS)) {
-      assertThatThrownBy(() -> exchange(refused, "x")).isInstanceOf(SSLException.class);
-    }
+    AcceptDialTest.assertRefused(dialer(web));
     Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
     assertThat(serverSide)
         .hasMessageContaining("client " + agent.serviceUri("web") + " is not allowed to connect")
