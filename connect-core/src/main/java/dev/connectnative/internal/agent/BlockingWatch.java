@@ -25,9 +25,10 @@ import org.slf4j.LoggerFactory;
  * <p>The loop follows Consul's rules for blocking-query clients: it sends {@code ?index=&wait=},
  * resets the index to 0 when the agent's index goes backwards, never blocks on an index below 1,
  * waits at least {@code minInterval} between the starts of two queries, backs off with full jitter
- * on errors (reset after a success), and reads with a timeout longer than {@code wait + wait/16}. A
- * 403 puts the watch in {@link State#PERMISSION_DENIED}: it is logged once at WARN and retried
- * every {@code permissionDeniedRetry}.
+ * on errors (reset after a success), and reads with a timeout longer than {@code wait + wait/16}.
+ * The first query after a failure does not block, so that recovery is seen at once. A 403 puts the
+ * watch in {@link State#PERMISSION_DENIED}: it is logged once at WARN and retried every {@code
+ * permissionDeniedRetry}.
  *
  * <p>No thread is parked per watch: queries run as asynchronous OkHttp calls and all bookkeeping
  * and listener calls happen on a scheduler (by default one daemon thread {@code
@@ -215,7 +216,10 @@ public final class BlockingWatch<T> implements AutoCloseable {
     }
     next = null;
     lastStartMillis = clock.millis();
-    QueryOptions options = index == 0 ? QueryOptions.NONE : QueryOptions.blocking(index, maxWait);
+    // After a failure, ask without blocking: a recovered agent then shows up at once instead of
+    // after a whole wait with no change.
+    QueryOptions options =
+        index == 0 || failures > 0 ? QueryOptions.NONE : QueryOptions.blocking(index, maxWait);
     CompletableFuture<Indexed<T>> call;
     try {
       call = query.apply(options).executeAsync();

@@ -411,6 +411,11 @@ public final class AgentIdentitySource implements IdentitySource {
     }
   }
 
+  /**
+   * Why the leaf is older than the active root, if it is: its AKI names another root of {@code
+   * Roots[]} (or, without AKI, its issuer is not the active root). A leaf whose AKI names no known
+   * root is newer than our roots, which will follow on their own.
+   */
   private Optional<String> staleReason() {
     if (roots == null || trust == null) {
       return Optional.empty();
@@ -422,17 +427,22 @@ public final class AgentIdentitySource implements IdentitySource {
     X509Certificate cert = leaf.certificate();
     Optional<String> aki = authorityKeyId(cert);
     if (aki.isPresent() && !active.signingKeyId().isEmpty()) {
-      return aki.get().equalsIgnoreCase(active.signingKeyId())
-          ? Optional.empty()
-          : Optional.of(
-              "was signed by key "
-                  + aki.get()
-                  + ", not by the active root's "
-                  + active.signingKeyId());
+      if (aki.get().equalsIgnoreCase(active.signingKeyId())) {
+        return Optional.empty();
+      }
+      return roots.roots().stream()
+          .filter(r -> aki.get().equalsIgnoreCase(r.signingKeyId()))
+          .findFirst()
+          .map(old -> "was signed by root " + old.id() + ", not by the active root " + active.id());
     }
-    return cert.getIssuerX500Principal().equals(trust.activeRoot().getSubjectX500Principal())
+    boolean byActive =
+        cert.getIssuerX500Principal().equals(trust.activeRoot().getSubjectX500Principal());
+    boolean byOtherRoot =
+        trust.roots().stream()
+            .anyMatch(r -> r.getSubjectX500Principal().equals(cert.getIssuerX500Principal()));
+    return byActive || !byOtherRoot
         ? Optional.empty()
-        : Optional.of("was not issued by the active root " + active.id());
+        : Optional.of("was issued by a previous root, not by the active root " + active.id());
   }
 
   /**

@@ -212,6 +212,29 @@ class BlockingWatchTest {
   }
 
   @Test
+  void firstQueryAfterAFailureDoesNotBlock() {
+    agent.server.stubFor(rootsWithoutIndex().willReturn(recorded("05-ca-roots.http")));
+    agent.server.stubFor(
+        rootsAt(9)
+            .inScenario("blip")
+            .willReturn(aResponse().withStatus(500).withBody("rpc error"))
+            .willSetStateTo("failed"));
+    agent.server.stubFor(
+        rootsAt(9)
+            .inScenario("blip")
+            .whenScenarioStateIs("failed")
+            .willReturn(recorded("05-ca-roots.http").withFixedDelay(600_000)));
+
+    watch = watchBuilder().build().start();
+
+    await().atMost(AWAIT).until(() -> requestedUrls().size() == 4);
+    assertThat(requestedUrls())
+        .containsExactly(
+            ROOTS, ROOTS + "?index=9&wait=1000ms", ROOTS, ROOTS + "?index=9&wait=1000ms");
+    assertThat(recorder.recoveries).containsExactly(1);
+  }
+
+  @Test
   void connectionResetIsAFailureWithStatusZero() {
     agent.server.stubFor(roots().willReturn(aResponse().withFault(Fault.CONNECTION_RESET_BY_PEER)));
 
