@@ -22,11 +22,6 @@ public final class ApiException extends RuntimeException {
     return new ApiException(403, message);
   }
 
-  /** Returns the HTTP status. */
-  public int status() {
-    return status;
-  }
-
   /** Returns the answer for this error. */
   public Reply reply() {
     return Reply.error(status, getMessage());

@@ -166,16 +166,6 @@ public final class Catalog {
     return nameIndex.getOrDefault(name, nodeIndex);
   }
 
-  /** Returns the node name. */
-  public String nodeName() {
-    return nodeName;
-  }
-
-  /** Returns the node id. */
-  public UUID nodeId() {
-    return nodeId;
-  }
-
   private void removeChecksOf(String serviceId) {
     checks.values().removeIf(c -> c.serviceId.equals(serviceId));
   }

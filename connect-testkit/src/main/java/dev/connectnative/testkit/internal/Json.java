@@ -22,12 +22,10 @@ public final class Json {
   public static final ObjectMapper MAPPER = new ObjectMapper();
 
   private static final ObjectWriter PRETTY;
-  private static final ObjectWriter COMPACT;
 
   static {
     MAPPER.getFactory().setCharacterEscapes(new GoEscapes());
     PRETTY = MAPPER.writer(new GoPrettyPrinter(0));
-    COMPACT = MAPPER.writer();
   }
 
   private Json() {}
@@ -46,15 +44,6 @@ public final class Json {
   public static byte[] pretty(JsonNode node) {
     try {
       return (PRETTY.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write JSON", e);
-    }
-  }
-
-  /** Writes {@code node} compactly (Go's {@code json.Encoder} output) plus a newline. */
-  public static byte[] compact(JsonNode node) {
-    try {
-      return (COMPACT.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON", e);
     }

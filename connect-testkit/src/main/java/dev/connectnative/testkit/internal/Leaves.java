@@ -49,16 +49,6 @@ public final class Leaves {
       this.softExpiry = softExpiry;
     }
 
-    /** Returns the leaf. */
-    public IssuedLeaf leaf() {
-      return leaf;
-    }
-
-    /** Returns the index the leaf was issued at. */
-    public long modifyIndex() {
-      return modifyIndex;
-    }
-
     /** Returns when the agent fetched it (for the {@code Age} header). */
     public Instant fetchedAt() {
       return fetchedAt;

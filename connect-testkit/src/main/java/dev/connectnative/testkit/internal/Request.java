@@ -88,11 +88,6 @@ public record Request(
     return param("token").filter(t -> !t.isEmpty());
   }
 
-  /** Returns the body as UTF-8 text. */
-  public String bodyText() {
-    return new String(body, StandardCharsets.UTF_8);
-  }
-
   /** Returns the path segments after {@code prefix}, or an empty list. */
   public List<String> rest(String prefix) {
     String tail = path.substring(prefix.length());
