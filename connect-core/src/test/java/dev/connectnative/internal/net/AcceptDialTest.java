@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.connectnative.DialOptions;
+import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
+import dev.connectnative.TrustBundle;
 import dev.connectnative.internal.authz.CachingAuthorizer;
 import dev.connectnative.internal.authz.ClientAuthorizerHook;
 import dev.connectnative.internal.authz.LiveConnections;
@@ -187,6 +189,34 @@ class AcceptDialTest {
         .hasMessageContaining(
             "client " + ca.serviceUri("web") + " is not allowed to connect to echo");
     assertThat(server.bytesRead.get()).isEqualTo("first".length() + "again".length());
+  }
+
+  @Test
+  void clientSessionsAreDroppedWhenTheRootsChange() throws Exception {
+    server.close();
+    server = new EchoServer(echo.resumable, policy(Duration.ofSeconds(5)));
+    Dialer dialer =
+        new Dialer("web", web.resumable, web.source, echoAt(server.port()), events, new Random(7));
+    for (int i = 0; i < 2; i++) {
+      try (SSLSocket socket = dialer.dial("echo", DialOptions.DEFAULTS)) {
+        assertThat(exchange(socket, "r" + i)).isEqualTo("r" + i);
+      }
+    }
+    assertThat(fullHandshakes.get()).as("the second dial resumed").isEqualTo(1);
+
+    IdentitySnapshot current = web.source.current().orElseThrow();
+    TestCa next = TestCa.create();
+    web.source.update(
+        new TrustBundle(
+            current.trust().trustDomain(),
+            List.of(ca.rootCertificate(), next.rootCertificate()),
+            List.of(),
+            ca.rootCertificate()),
+        current.leaf());
+    try (SSLSocket socket = dialer.dial("echo", DialOptions.DEFAULTS)) {
+      assertThat(exchange(socket, "after")).isEqualTo("after");
+    }
+    assertThat(fullHandshakes.get()).as("no session survived the new roots").isEqualTo(2);
   }
 
   @Test
