@@ -5,17 +5,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.internal.tls.Pki;
+import dev.connectnative.testkit.IssuedLeaf;
+import dev.connectnative.testkit.KeyAlgorithm;
+import dev.connectnative.testkit.KeyEncoding;
+import dev.connectnative.testkit.TestCa;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
-import java.security.interfaces.RSAPrivateKey;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class PemTest {
 
@@ -66,38 +69,30 @@ class PemTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"EC", "RSA"})
-  void readsSec1Pkcs1AndPkcs8KeysMintedAtRunTime(String algorithm) {
-    Pki.Leaf leaf = Pki.create().leafBuilder("web").keyAlgorithm(algorithm).issue();
-    String traditional = leaf.keyPem();
-    String pkcs8 = leaf.keyPemPkcs8();
+  @CsvSource({
+    "EC_P256, SEC1, EC PRIVATE KEY",
+    "EC_P256, PKCS8, PRIVATE KEY",
+    "EC_P384, SEC1, EC PRIVATE KEY",
+    "EC_P384, PKCS8, PRIVATE KEY",
+    "RSA_2048, PKCS1, RSA PRIVATE KEY",
+    "RSA_2048, PKCS8, PRIVATE KEY"
+  })
+  void readsKeysTheTestCaMintsInEveryEncoding(
+      KeyAlgorithm algorithm, KeyEncoding encoding, String block) {
+    IssuedLeaf leaf =
+        TestCa.create().leafBuilder("web").keyAlgorithm(algorithm).keyEncoding(encoding).issue();
 
-    assertThat(traditional)
-        .startsWith(
-            algorithm.equals("EC")
-                ? "-----BEGIN EC PRIVATE KEY-----"
-                : "-----BEGIN RSA PRIVATE KEY-----");
-    assertThat(pkcs8).startsWith("-----BEGIN PRIVATE KEY-----");
-    for (String pem : List.of(traditional, pkcs8)) {
-      PrivateKey key = Pem.privateKey(pem, "key");
-      assertThat(key.getAlgorithm()).isEqualTo(algorithm);
-      assertThat(key.getClass().getName()).startsWith("sun.security.");
-      assertThat(Certificates.keyMatches(key, leaf.certificate().getPublicKey())).isTrue();
+    PrivateKey key = Pem.privateKey(leaf.privateKeyPem(), "key");
+
+    assertThat(leaf.privateKeyPem()).startsWith("-----BEGIN " + block + "-----");
+    assertThat(key.getClass().getName()).startsWith("sun.security.");
+    assertThat(key.getAlgorithm()).isEqualTo(algorithm == KeyAlgorithm.RSA_2048 ? "RSA" : "EC");
+    assertThat(Certificates.keyMatches(key, leaf.certificate().getPublicKey())).isTrue();
+    assertThat(Pem.certificates(leaf.certificatePem(), "cert")).containsExactly(leaf.certificate());
+    if (key instanceof ECPrivateKey ec) {
+      assertThat(ec.getParams().getOrder().bitLength())
+          .isEqualTo(algorithm == KeyAlgorithm.EC_P384 ? 384 : 256);
     }
-    assertThat(Pem.privateKey(traditional, "key"))
-        .isInstanceOf(algorithm.equals("EC") ? ECPrivateKey.class : RSAPrivateKey.class);
-  }
-
-  @Test
-  void readsP384Keys() throws Exception {
-    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-    generator.initialize(new ECGenParameterSpec("secp384r1"));
-    PrivateKey original = generator.generateKeyPair().getPrivate();
-
-    ECPrivateKey sec1 = (ECPrivateKey) Pem.privateKey(Pki.pem(original), "key");
-
-    assertThat(sec1.getS()).isEqualTo(((ECPrivateKey) original).getS());
-    assertThat(sec1.getParams().getOrder().bitLength()).isEqualTo(384);
   }
 
   @Test

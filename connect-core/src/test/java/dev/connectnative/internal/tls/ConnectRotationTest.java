@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.connectnative.LeafCertificate;
 import dev.connectnative.TrustBundle;
+import dev.connectnative.testkit.IssuedLeaf;
+import dev.connectnative.testkit.TestCa;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +20,8 @@ import org.junit.jupiter.api.Test;
 
 /** Leaf and CA rotation under open connections, with the one SSLContext per service. */
 class ConnectRotationTest {
-  private final Pki oldCa = Pki.create();
-  private final Pki newCa = Pki.create(oldCa.trustDomain(), "EC");
+  private final TestCa oldCa = TestCa.create();
+  private final TestCa newCa = TestCa.builder().clusterId(oldCa.clusterId()).build();
   private final X509Certificate crossSigned = oldCa.crossSign(newCa);
   private final Loopback loopback = new Loopback();
 
@@ -30,15 +32,18 @@ class ConnectRotationTest {
 
   @Test
   void openConnectionsSurviveRotationsWhileNewHandshakesUseTheNewMaterial() throws Exception {
-    Loopback.Endpoint web = endpoint(oldCa.leaf("web"), List.of(oldCa.root()));
-    Loopback.Endpoint echo = endpoint(oldCa.leaf("echo"), List.of(oldCa.root()));
+    Loopback.Endpoint web = endpointOn(oldCa, "web");
+    Loopback.Endpoint echo = endpointOn(oldCa, "echo");
 
     try (Loopback.Server server = loopback.serve(echo);
         SSLSocket first = connect(web, server, echo.id())) {
       assertThat(roundTrip(first, 1)).isEqualTo(1);
 
-      Pki.Leaf renewed = oldCa.leaf("echo");
-      echo.source().update(echo.source().current().orElseThrow().trust(), leaf(renewed));
+      IssuedLeaf renewed = oldCa.leaf("echo");
+      echo.source()
+          .update(
+              echo.source().current().orElseThrow().trust(),
+              leaf(List.of(renewed.certificate()), renewed));
 
       assertThat(roundTrip(first, 2)).isEqualTo(2);
       try (SSLSocket second = connect(web, server, echo.id())) {
@@ -46,15 +51,17 @@ class ConnectRotationTest {
         assertThat(second.getSession().getPeerCertificates()[0]).isEqualTo(renewed.certificate());
 
         // The server moves to the new CA first; the client still knows only the old root and
-        // validates the new leaf through the cross-signed certificate the server sends along.
-        Pki.Leaf echoOnNewCa = newCa.leafBuilder("echo").chainWith(crossSigned).issue();
+        // validates the new leaf through the cross-signed certificate the server sends along,
+        // as a Consul agent appends it to CertPEM.
+        IssuedLeaf echoOnNewCa = newCa.leaf("echo");
         TrustBundle rotated =
             new TrustBundle(
                 oldCa.trustDomain(),
-                List.of(oldCa.root(), newCa.root()),
+                List.of(oldCa.rootCertificate(), newCa.rootCertificate()),
                 List.of(crossSigned),
-                newCa.root());
-        echo.source().update(rotated, leaf(echoOnNewCa));
+                newCa.rootCertificate());
+        echo.source()
+            .update(rotated, leaf(List.of(echoOnNewCa.certificate(), crossSigned), echoOnNewCa));
 
         assertThat(roundTrip(first, 4)).isEqualTo(4);
         assertThat(roundTrip(second, 5)).isEqualTo(5);
@@ -65,8 +72,9 @@ class ConnectRotationTest {
         }
 
         // Then the client rotates; the server, trusting both roots, accepts its new leaf.
-        Pki.Leaf webOnNewCa = newCa.leafBuilder("web").chainWith(crossSigned).issue();
-        web.source().update(rotated, leaf(webOnNewCa));
+        IssuedLeaf webOnNewCa = newCa.leaf("web");
+        web.source()
+            .update(rotated, leaf(List.of(webOnNewCa.certificate(), crossSigned), webOnNewCa));
         try (SSLSocket fourth = connect(web, server, echo.id())) {
           assertThat(roundTrip(fourth, 7)).isEqualTo(7);
           assertThat(fourth.getSession().getLocalCertificates()[0])
@@ -78,19 +86,18 @@ class ConnectRotationTest {
   }
 
   @Test
-  void aPeerStillOnTheOldRootTrustsTheOldRootsClients() throws Exception {
-    Loopback.Endpoint echo = endpoint(oldCa.leaf("echo"), List.of(oldCa.root()));
-    Loopback.Endpoint web =
+  void aPeerStillOnTheOldRootAcceptsAClientOfTheNewRoot() throws Exception {
+    Loopback.Endpoint echo = endpointOn(oldCa, "echo");
+    IssuedLeaf web = newCa.leaf("web");
+    Loopback.Endpoint client =
         endpoint(
-            newCa.leafBuilder("web").chainWith(crossSigned).issue(),
-            List.of(oldCa.root(), newCa.root()),
-            List.of(crossSigned),
-            dev.connectnative.TrustDomainPolicy.OWN_TRUST_DOMAIN,
-            java.time.Clock.systemUTC());
+            List.of(web.certificate(), crossSigned),
+            web.privateKey(),
+            List.of(oldCa.rootCertificate(), newCa.rootCertificate()));
 
     try (Loopback.Server server = loopback.serve(echo);
-        SSLSocket client = connect(web, server, echo.id())) {
-      assertThat(roundTrip(client, 1)).isEqualTo(1);
+        SSLSocket socket = connect(client, server, echo.id())) {
+      assertThat(roundTrip(socket, 1)).isEqualTo(1);
       SSLSocket accepted = server.accepted.poll(10, TimeUnit.SECONDS);
       assertThat(accepted.getSession().getPeerCertificates()).hasSize(2);
     }
@@ -98,8 +105,13 @@ class ConnectRotationTest {
 
   @Test
   void withoutTheCrossSignedCertificateAPeerOnTheOldRootRefusesTheNewLeaf() throws Exception {
-    Loopback.Endpoint web = endpoint(oldCa.leaf("web"), List.of(oldCa.root()));
-    Loopback.Endpoint echo = endpoint(newCa.leaf("echo"), List.of(oldCa.root(), newCa.root()));
+    Loopback.Endpoint web = endpointOn(oldCa, "web");
+    IssuedLeaf echoLeaf = newCa.leaf("echo");
+    Loopback.Endpoint echo =
+        endpoint(
+            List.of(echoLeaf.certificate()),
+            echoLeaf.privateKey(),
+            List.of(oldCa.rootCertificate(), newCa.rootCertificate()));
 
     try (Loopback.Server server = loopback.serve(echo)) {
       assertThatThrownBy(
@@ -113,7 +125,13 @@ class ConnectRotationTest {
     }
   }
 
-  private static LeafCertificate leaf(Pki.Leaf leaf) {
-    return LeafCertificate.of(leaf.chain(), leaf.key());
+  private static Loopback.Endpoint endpointOn(TestCa ca, String service) {
+    IssuedLeaf issued = ca.leaf(service);
+    return endpoint(
+        List.of(issued.certificate()), issued.privateKey(), List.of(ca.rootCertificate()));
+  }
+
+  private static LeafCertificate leaf(List<X509Certificate> chain, IssuedLeaf issued) {
+    return LeafCertificate.of(chain, issued.privateKey());
   }
 }

@@ -45,6 +45,16 @@ final class Loopback implements AutoCloseable {
     }
   }
 
+  static Endpoint endpoint(
+      List<X509Certificate> chain, java.security.PrivateKey key, List<X509Certificate> roots) {
+    return endpoint(
+        new Pki.Leaf(chain, key),
+        roots,
+        List.of(),
+        TrustDomainPolicy.OWN_TRUST_DOMAIN,
+        Clock.systemUTC());
+  }
+
   static Endpoint endpoint(Pki.Leaf leaf, List<X509Certificate> roots) {
     return endpoint(leaf, roots, List.of(), TrustDomainPolicy.OWN_TRUST_DOMAIN, Clock.systemUTC());
   }

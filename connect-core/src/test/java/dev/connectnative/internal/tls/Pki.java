@@ -13,7 +13,6 @@ import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
@@ -34,14 +33,15 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
- * A throw-away Consul-like CA for tests, minted at run time with BouncyCastle (never registered as
- * a provider). Certificates look like Consul's: root with {@code spiffe://<td>} SAN, leaves with
- * one service URI SAN, EKU client+server auth, 72 h validity backdated one minute.
+ * A throw-away Consul-like CA for the TLS tests that need leaves the testkit's {@code TestCa} does
+ * not mint (other extended key usages, RSA leaves, SEC1 of JDK keys), minted at run time with
+ * BouncyCastle (never registered as a provider). Certificates look like Consul's: root with {@code
+ * spiffe://<td>} SAN, leaves with one service URI SAN, EKU client+server auth, 72 h validity
+ * backdated one minute.
  */
 public final class Pki {
   private static final AtomicLong SERIALS = new AtomicLong(2);
@@ -100,23 +100,6 @@ public final class Pki {
     return new LeafSpec(service);
   }
 
-  /**
-   * A certificate with {@code newer}'s subject and key, issued by this root (Consul's cross-sign).
-   */
-  public X509Certificate crossSign(Pki newer) {
-    Instant now = Instant.now();
-    return sign(
-        newer.name,
-        newer.rootKeys.getPublic(),
-        name,
-        rootKeys,
-        now.minus(Duration.ofMinutes(1)),
-        now.plus(Duration.ofDays(7)),
-        List.of("spiffe://" + newer.trustDomain),
-        true,
-        null);
-  }
-
   /** An issued leaf: chain (leaf first) and key. */
   public record Leaf(List<X509Certificate> chain, PrivateKey key) {
     public X509Certificate certificate() {
@@ -133,14 +116,6 @@ public final class Pki {
     public String keyPem() {
       return pem(key);
     }
-
-    public String keyPemPkcs8() {
-      try {
-        return pem(new JcaPKCS8Generator(key, null));
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
   }
 
   /** Options for an unusual leaf. */
@@ -152,7 +127,6 @@ public final class Pki {
     private List<KeyPurposeId> usages =
         List.of(KeyPurposeId.id_kp_clientAuth, KeyPurposeId.id_kp_serverAuth);
     private String keyAlgorithm = "EC";
-    private final List<X509Certificate> extraChain = new ArrayList<>();
 
     private LeafSpec(String service) {
       this.uris = List.of("spiffe://" + trustDomain + "/ns/default/dc/dc1/svc/" + service);
@@ -185,20 +159,11 @@ public final class Pki {
       return this;
     }
 
-    /** Certificates appended after the leaf in its chain (e.g. a cross-signed root). */
-    public LeafSpec chainWith(X509Certificate cert) {
-      extraChain.add(cert);
-      return this;
-    }
-
     public Leaf issue() {
       KeyPair keys = keyPair(keyAlgorithm);
       X509Certificate cert =
           sign("CN=leaf", keys.getPublic(), name, rootKeys, notBefore, notAfter, uris, ca, usages);
-      List<X509Certificate> chain = new ArrayList<>();
-      chain.add(cert);
-      chain.addAll(extraChain);
-      return new Leaf(List.copyOf(chain), keys.getPrivate());
+      return new Leaf(List.of(cert), keys.getPrivate());
     }
   }
 
