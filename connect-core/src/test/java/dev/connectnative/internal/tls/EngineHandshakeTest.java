@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.connectnative.ConnectIdentity;
+import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.ServiceIdentity;
 import java.nio.ByteBuffer;
 import java.util.List;
@@ -60,6 +61,16 @@ class EngineHandshakeTest {
     assertThatThrownBy(() -> handshake(client, server))
         .isInstanceOf(SSLHandshakeException.class)
         .hasMessageContaining("no expected service identity is registered");
+  }
+
+  @Test
+  void connectIdentityRefusesASessionWithoutPeerCertificate() {
+    SSLEngine fresh = web.context().createSSLEngine();
+
+    assertThatThrownBy(() -> ConnectIdentity.of(fresh.getSession()))
+        .isInstanceOf(InvalidIdentityException.class)
+        .hasMessage(
+            "TLS session has no verified peer certificate (no handshake yet, or the peer sent none)");
   }
 
   /** Shuttles records between two engines until both finish, running delegated tasks inline. */
