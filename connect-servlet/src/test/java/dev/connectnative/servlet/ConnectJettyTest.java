@@ -46,7 +46,7 @@ class ConnectJettyTest {
 
   @BeforeEach
   void start() {
-    agent = DevAgent.builder().start();
+    agent = DevAgent.builder().leafRenewJitter(Duration.ZERO).start();
     closeables.add(agent);
     config = AgentConfig.builder().address(agent.address()).build();
     echo = service("echo");
@@ -78,6 +78,7 @@ class ConnectJettyTest {
         intentions == null
             ? ConnectJetty.addConnector(server, echo, 0)
             : ConnectJetty.addConnector(server, echo, 0, intentions);
+    connector.setHost("127.0.0.1");
     ServletContextHandler context = new ServletContextHandler();
     context.addServlet(new ServletHolder(new Hello()), "/*");
     ConnectFilter.Builder filter = ConnectFilter.builder().service("echo");
@@ -182,6 +183,47 @@ class ConnectJettyTest {
           .isEqualTo(echo.identity().leaf().certificate().getSerialNumber());
       assertThat(fresh.request("GET", "/fresh").status()).isEqualTo(200);
     }
+  }
+
+  @Test
+  void aCaRotationMidRunKeepsOpenConnectionsAndServesNewOnes() throws Exception {
+    ServerConnector connector = serve(null);
+    ConnectService web = service("web");
+    RawHttps open = new RawHttps(rawContext(web), connector.getLocalPort());
+    closeables.add(open);
+    assertThat(open.request("GET", "/before").status()).isEqualTo(200);
+    X509Certificate oldRoot = echo.identity().trust().activeRoot();
+
+    agent.rotateCa();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () ->
+                !echo.identity().trust().activeRoot().equals(oldRoot)
+                    && !web.identity().trust().activeRoot().equals(oldRoot)
+                    && issuedBy(echo, echo.identity().trust().activeRoot())
+                    && issuedBy(web, web.identity().trust().activeRoot()));
+
+    assertThat(open.request("GET", "/open").status())
+        .as("the connection opened under the old CA still works")
+        .isEqualTo(200);
+    try (RawHttps fresh = new RawHttps(rawContext(web), connector.getLocalPort())) {
+      X509Certificate presented =
+          (X509Certificate) fresh.socket.getSession().getPeerCertificates()[0];
+      assertThat(presented.getIssuerX500Principal())
+          .isEqualTo(echo.identity().trust().activeRoot().getSubjectX500Principal());
+      assertThat(fresh.request("GET", "/fresh").body())
+          .isEqualTo("hello " + web.identity().leaf().id());
+    }
+  }
+
+  private static boolean issuedBy(ConnectService service, X509Certificate root) {
+    return service
+        .identity()
+        .leaf()
+        .certificate()
+        .getIssuerX500Principal()
+        .equals(root.getSubjectX500Principal());
   }
 
   private SSLContext rawContext(ConnectService caller) throws Exception {
