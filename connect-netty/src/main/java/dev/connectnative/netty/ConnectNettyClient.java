@@ -88,8 +88,7 @@ public final class ConnectNettyClient implements AutoCloseable {
     this.service = b.service;
     this.target = b.target;
     this.options = b.options != null ? b.options : DialOptions.DEFAULTS;
-    this.resolver =
-        b.resolver != null ? b.resolver : Resolver.of(List.of(options.staticInstance().get()));
+    this.resolver = b.resolver != null ? b.resolver : service.resolver();
     this.sslProvider = sslProvider;
     this.ownedExecutor = owned;
     this.executor = b.executor != null ? b.executor : owned;
@@ -476,16 +475,9 @@ public final class ConnectNettyClient implements AutoCloseable {
      * Builds the client and its {@code SslContext}.
      *
      * @return the client
-     * @throws IllegalStateException if neither a resolver nor a static address is set, or the TLS
-     *     provider cannot be used
+     * @throws IllegalStateException if the TLS provider cannot be used
      */
     public ConnectNettyClient build() {
-      if (resolver == null && (options == null || options.staticInstance().isEmpty())) {
-        throw new IllegalStateException(
-            "no resolver for \""
-                + target
-                + "\": set one with resolver(…) or a static address in the dial options");
-      }
       if (applicationProtocols == null) {
         applicationProtocols = List.of();
       }

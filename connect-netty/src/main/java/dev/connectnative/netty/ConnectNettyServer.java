@@ -2,9 +2,13 @@ package dev.connectnative.netty;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.connectnative.AuthorizationRequest;
 import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectService;
+import dev.connectnative.internal.authz.LiveConnections;
+import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.netty.internal.ConnectionGate;
+import dev.connectnative.netty.internal.LiveChannel;
 import dev.connectnative.netty.internal.NettySslContexts;
 import dev.connectnative.netty.internal.ServerAuthorization;
 import dev.connectnative.netty.internal.TlsExecutors;
@@ -50,6 +54,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
   private final ExecutorService ownedExecutor;
   private final ChannelHandler childHandler;
   private final Duration authorizationTimeout;
+  private final LiveConnections liveConnections;
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ConnectNettyServer(Builder b, SslProvider sslProvider, ExecutorService owned) {
@@ -58,7 +63,11 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     this.executor = b.executor != null ? b.executor : owned;
     this.provider = TlsProviders.of(sslProvider);
     this.sslContext = NettySslContexts.server(b.service, sslProvider, b.applicationProtocols);
-    this.authorization = new ServerAuthorization(service, b.authorizer, executor);
+    this.authorization =
+        new ServerAuthorization(
+            service, b.authorizer != null ? b.authorizer : b.service.authorizer(), executor);
+    this.liveConnections =
+        b.service instanceof DefaultConnectService connect ? connect.liveConnections() : null;
     this.childHandler = b.childHandler;
     this.authorizationTimeout =
         b.authorizationTimeout != null ? b.authorizationTimeout : DEFAULT_AUTHORIZATION_TIMEOUT;
@@ -85,13 +94,24 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
   @Override
   protected void initChannel(Channel channel) {
     SslHandler tls = sslContext.newHandler(channel.alloc(), executor);
+    CompletableFuture<AuthorizationRequest> allowed = new CompletableFuture<>();
     ConnectionGate gate =
         new ConnectionGate(
             "connection from " + channel.remoteAddress() + " to " + service,
-            authorization,
+            session ->
+                authorization
+                    .authorize(session)
+                    .thenApply(
+                        request -> {
+                          allowed.complete(request);
+                          return request.client();
+                        }),
             authorizationTimeout,
             ConnectNetty.PEER_IDENTITY,
             new CompletableFuture<>());
+    if (liveConnections != null) {
+      allowed.thenAccept(request -> LiveChannel.track(channel, request, liveConnections));
+    }
     channel.pipeline().addLast("connect-tls", tls);
     channel.pipeline().addLast("connect-authorization", gate);
     channel.pipeline().addLast(childHandler);
@@ -141,8 +161,12 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     }
 
     /**
-     * Sets who decides whether a client may connect; normally the service's caching agent
-     * authorizer. Required.
+     * Sets who decides, after each handshake, whether a client may connect. If unset, the service's
+     * own {@link ConnectService#authorizer()} (the agent's intentions, cached).
+     *
+     * <p>Whatever is set here, the service's trust manager also runs the service's authorizer
+     * inside the handshake, and connections the service tracks are re-checked with it (and closed
+     * if denied) when the intentions change.
      *
      * @param authorizer the authorizer; called off the event loop
      * @return this builder
@@ -229,14 +253,10 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
      * ServerBootstrap.childHandler}.
      *
      * @return the server initializer
-     * @throws IllegalStateException if the authorizer or child handler is missing, or the TLS
-     *     provider cannot be used
+     * @throws IllegalStateException if the child handler is missing, or the TLS provider cannot be
+     *     used
      */
     public ConnectNettyServer build() {
-      if (authorizer == null) {
-        throw new IllegalStateException(
-            "no authorizer for service \"" + service.name() + "\": set one with authorizer(…)");
-      }
       if (childHandler == null) {
         throw new IllegalStateException(
             "no child handler for service \""

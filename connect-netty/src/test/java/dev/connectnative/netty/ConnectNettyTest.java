@@ -10,6 +10,7 @@ import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
+import dev.connectnative.internal.service.DefaultConnectService;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -316,12 +317,63 @@ class ConnectNettyTest {
         .isEqualTo(OpenSsl.isAvailable() ? NettyTlsProvider.OPENSSL : NettyTlsProvider.JDK);
   }
 
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void theServiceAuthorizerDecidesByDefault(NettyTlsProvider provider) throws Exception {
+    mesh.intentions.deny("web");
+    Recorder server = Recorder.echo();
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service()).provider(provider).childHandler(server).build());
+    int port = mesh.listen(tls);
+
+    CompletableFuture<Channel> attempt =
+        client(web, provider, instance(port)).connect(mesh.bootstrap(Recorder.sink()));
+    Channel channel = attempt.handle((c, e) -> c).get(10, TimeUnit.SECONDS);
+
+    if (channel != null) {
+      assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    }
+    assertThat(mesh.intentions.requests).isNotEmpty().allMatch(r -> r.target().equals("echo"));
+    assertThat(mesh.intentions.threads)
+        .allSatisfy(thread -> assertThat(thread.getName()).startsWith("connect-netty-echo-"));
+    assertThat(server.events).isEmpty();
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void openConnectionsAreClosedWhenTheIntentionsNoLongerAllowThem(NettyTlsProvider provider)
+      throws Exception {
+    Recorder server = Recorder.echo();
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service()).provider(provider).childHandler(server).build());
+    int port = mesh.listen(tls);
+    Recorder client = Recorder.sink();
+    Channel channel =
+        client(web, provider, instance(port))
+            .connect(mesh.bootstrap(client))
+            .get(10, TimeUnit.SECONDS);
+    channel.writeAndFlush(text("still allowed")).sync();
+    assertThat(client.text(13)).isEqualTo("still allowed");
+
+    mesh.intentions.deny("web");
+    int revoked =
+        ((DefaultConnectService) echo.service())
+            .liveConnections()
+            .reauthorizeAll(echo.service().authorizer())
+            .get(10, TimeUnit.SECONDS);
+
+    assertThat(revoked).isEqualTo(1);
+    assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(server.events).containsExactly("active", "read", "inactive");
+  }
+
   @Test
   void buildersRefuseMissingAndRepeatedSettings() {
-    assertThatThrownBy(
-            () -> ConnectNetty.server(echo.service()).childHandler(Recorder.echo()).build())
+    assertThatThrownBy(() -> ConnectNetty.server(echo.service()).build())
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no authorizer for service \"echo\": set one with authorizer(…)");
+        .hasMessage("no child handler for service \"echo\": set one with childHandler(…)");
     assertThatThrownBy(
             () ->
                 ConnectNetty.server(echo.service())
@@ -335,9 +387,13 @@ class ConnectNettyTest {
                     .provider(NettyTlsProvider.JDK))
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("provider is already set");
-    assertThatThrownBy(() -> ConnectNetty.client(web.service(), "echo").build())
+    assertThatThrownBy(
+            () ->
+                ConnectNetty.client(web.service(), "echo")
+                    .resolver(Resolver.of(List.of()))
+                    .resolver(Resolver.of(List.of())))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessageContaining("no resolver for \"echo\"");
+        .hasMessage("resolver is already set");
     assertThatThrownBy(() -> ConnectNetty.client(web.service(), ""))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -27,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  */
 final class Mesh {
   final TestCa ca = TestCa.create();
+
+  /** The intentions every service's own authorizer follows (its trust manager's hook uses it). */
+  final TestAuthorizer intentions = new TestAuthorizer();
+
   final EventLoopGroup loop = new NioEventLoopGroup(1, new DefaultThreadFactory("test-loop", true));
   private final Deque<AutoCloseable> closeables = new ArrayDeque<>();
 
@@ -47,7 +51,8 @@ final class Mesh {
     IssuedLeaf leaf = ca.leafBuilder(name).datacenter(dc).issue();
     StaticIdentitySource source =
         StaticIdentitySource.fromPem(ca.rootPem(), leaf.certificatePem(), leaf.privateKeyPem());
-    ConnectService service = Connect.service(name).identitySource(source).build();
+    ConnectService service =
+        Connect.service(name).identitySource(source).authorizer(intentions).build();
     closeables.push(source);
     closeables.push(service);
     return new Node(service, source, ca, dc);
@@ -78,9 +83,13 @@ final class Mesh {
     return new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(handler);
   }
 
-  void close() throws Exception {
+  void close() {
     while (!closeables.isEmpty()) {
-      closeables.pop().close();
+      try {
+        closeables.pop().close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing the test mesh", e);
+      }
     }
     loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
   }

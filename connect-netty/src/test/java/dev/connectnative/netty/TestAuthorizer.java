@@ -20,6 +20,10 @@ final class TestAuthorizer implements Authorizer {
   private final Map<String, CompletableFuture<AuthorizationDecision>> decisions =
       new ConcurrentHashMap<>();
 
+  void allow(String clientService) {
+    decisions.remove(clientService);
+  }
+
   void deny(String clientService) {
     decisions.put(
         clientService,

@@ -24,8 +24,7 @@ import javax.net.ssl.SSLSession;
  * connect to this service. The authorizer is called on {@code executor}, never on the event loop,
  * so even an authorizer that blocks cannot stall other connections. Any failure refuses.
  */
-public final class ServerAuthorization
-    implements Function<SSLSession, CompletableFuture<ServiceIdentity>> {
+public final class ServerAuthorization {
   private final String target;
   private final Authorizer authorizer;
   private final Executor executor;
@@ -43,8 +42,13 @@ public final class ServerAuthorization
     this.executor = requireNonNull(executor, "executor");
   }
 
-  @Override
-  public CompletableFuture<ServiceIdentity> apply(SSLSession session) {
+  /**
+   * Asks whether the client of {@code session} may connect.
+   *
+   * @return a future completed with the question that was answered yes, or exceptionally with an
+   *     {@link IOException} naming the client and the reason
+   */
+  public CompletableFuture<AuthorizationRequest> authorize(SSLSession session) {
     ServiceIdentity client;
     X509Certificate leaf;
     try {
@@ -88,7 +92,7 @@ public final class ServerAuthorization
                         + ": "
                         + (answer == null ? "the authorizer gave no decision" : answer.reason())));
           }
-          return client;
+          return request;
         });
   }
 }
