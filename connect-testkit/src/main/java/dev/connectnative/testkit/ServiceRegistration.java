@@ -61,7 +61,8 @@ public record ServiceRegistration(
    *
    * @param id the check id
    * @param name the check name
-   * @param ttl the TTL (recorded; the dev agent does not expire checks on its own)
+   * @param ttl the TTL: without an update for this long the check turns critical with output {@code
+   *     TTL expired}, like Consul's
    */
   public record TtlCheck(String id, String name, Duration ttl) {
     /** Validates the components. */
@@ -191,8 +192,26 @@ public record ServiceRegistration(
      * @return this builder
      */
     public Builder ttlCheck(String checkId) {
+      return ttlCheck(checkId, Duration.ofMinutes(10));
+    }
+
+    /**
+     * Adds a TTL check named {@code "<checkId> ttl"}; may be called more than once. The check
+     * starts critical and turns critical again ({@code TTL expired}) when not updated within {@code
+     * ttl}.
+     *
+     * @param checkId the check id
+     * @param ttl the TTL
+     * @return this builder
+     * @throws IllegalArgumentException if the TTL is not positive
+     */
+    public Builder ttlCheck(String checkId, Duration ttl) {
       requireNonNull(checkId, "checkId");
-      checks.add(new TtlCheck(checkId, checkId + " ttl", Duration.ofMinutes(10)));
+      requireNonNull(ttl, "ttl");
+      if (ttl.isZero() || ttl.isNegative()) {
+        throw new IllegalArgumentException("ttl must be positive, not " + ttl);
+      }
+      checks.add(new TtlCheck(checkId, checkId + " ttl", ttl));
       return this;
     }
 

@@ -5,8 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,30 @@ class DiscoveryTest {
     assertThat(health("?passing").get(1).path("Checks").get(1).path("Output").asText())
         .isEqualTo("ok");
     assertThat(http.put("/v1/agent/check/pass/nope", "").status()).isEqualTo(404);
+  }
+
+  @Test
+  void ttlChecksExpireAndWakeBlockingQueries() {
+    agent.registerService(
+        ServiceRegistration.builder("beat")
+            .port(1)
+            .ttlCheck("beat-ttl", Duration.ofMillis(400))
+            .build());
+    agent.passCheck("beat-ttl");
+    AgentHttp.Answer passing = http.get("/v1/health/connect/beat?passing");
+    assertThat(ids(passing.json())).containsExactly("beat");
+    long start = System.nanoTime();
+    AgentHttp.Answer expired =
+        http.get("/v1/health/connect/beat?passing&index=" + passing.index() + "&wait=20s");
+    long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+    assertThat(expired.json()).isEmpty();
+    assertThat(expired.index()).isGreaterThan(passing.index());
+    assertThat(tookMs).isLessThan(10_000);
+    JsonNode check = http.get("/v1/health/connect/beat").json().get(0).path("Checks").get(1);
+    assertThat(check.path("Status").asText()).isEqualTo("critical");
+    assertThat(check.path("Output").asText()).isEqualTo("TTL expired");
+    agent.passCheck("beat-ttl");
+    assertThat(ids(http.get("/v1/health/connect/beat?passing").json())).containsExactly("beat");
   }
 
   @Test

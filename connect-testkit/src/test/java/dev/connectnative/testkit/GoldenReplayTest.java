@@ -99,7 +99,10 @@ class GoldenReplayTest {
   private static final class Replay {
     final DevAgent agent;
     final Map<String, String> substitutions = new HashMap<>();
-    final Map<String, Long> recordedIndex = new HashMap<>();
+
+    /** Per path: each recorded X-Consul-Index seen so far and the dev agent's index for it. */
+    final Map<String, Map<Long, Long>> indexes = new HashMap<>();
+
     final Map<String, Long> ourIndex = new HashMap<>();
     final List<Map.Entry<GoldenRecording, CompletableFuture<HttpResponse<String>>>> pending =
         new ArrayList<>();
@@ -194,10 +197,18 @@ class GoldenReplayTest {
       Matcher index = INDEX.matcher(target);
       if (index.find() && index.group(2).matches("\\d+")) {
         long recorded = Long.parseLong(index.group(2));
-        long recordedLast = recordedIndex.getOrDefault(path, 0L);
+        Map<Long, Long> seen = indexes.getOrDefault(path, Map.of());
         long ours = ourIndex.getOrDefault(path, 1L);
-        long mapped =
-            recorded > recordedLast && recorded != 0 ? ours + 100 : recorded == 0 ? 0 : ours;
+        long mapped;
+        if (recorded == 0) {
+          mapped = 0;
+        } else if (seen.containsKey(recorded)) {
+          mapped = seen.get(recorded);
+        } else if (seen.keySet().stream().allMatch(r -> r < recorded)) {
+          mapped = ours + 100;
+        } else {
+          mapped = ours;
+        }
         target = index.replaceFirst("$1index=" + mapped);
       }
       Matcher wait = WAIT.matcher(target);
@@ -211,7 +222,9 @@ class GoldenReplayTest {
       String recorded = recording.responseHeaders().get("x-consul-index");
       Optional<String> ours = response.headers().firstValue("x-consul-index");
       if (recorded != null && ours.isPresent()) {
-        recordedIndex.put(recording.path(), Long.parseLong(recorded));
+        indexes
+            .computeIfAbsent(recording.path(), p -> new HashMap<>())
+            .put(Long.parseLong(recorded), Long.parseLong(ours.get()));
         ourIndex.put(recording.path(), Long.parseLong(ours.get()));
       }
     }

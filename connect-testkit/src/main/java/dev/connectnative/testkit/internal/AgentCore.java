@@ -51,6 +51,18 @@ public final class AgentCore {
           new Catalog(state, settings.datacenter(), settings.nodeName(), settings.nodeId());
       this.ca = new CaState(state, settings.clusterId(), goDuration(settings.leafTtl()));
       this.intentions = new Intentions(state);
+      state.timer(
+          new AgentState.Timer() {
+            @Override
+            public java.util.Optional<java.time.Instant> nextDue() {
+              return catalog.nextExpiry();
+            }
+
+            @Override
+            public void fire() {
+              catalog.expireChecks();
+            }
+          });
     } finally {
       state.lock().unlock();
     }

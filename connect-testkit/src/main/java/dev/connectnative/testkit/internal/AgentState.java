@@ -25,6 +25,7 @@ public final class AgentState {
   private final Condition changed = lock.newCondition();
   private final Clock clock;
   private final Random random;
+  private Timer timer = Timer.NONE;
   private long index;
   private volatile boolean stopping;
 
@@ -32,6 +33,36 @@ public final class AgentState {
   public AgentState(Clock clock, Random random) {
     this.clock = clock;
     this.random = random;
+  }
+
+  /**
+   * Something that happens at a point in time (a TTL check expiring). It runs lazily: before every
+   * read, and blocking queries wake up when it is due, so HTTP clients cannot tell it from a timer
+   * thread.
+   */
+  public interface Timer {
+    /** No timed events. */
+    Timer NONE =
+        new Timer() {
+          @Override
+          public java.util.Optional<java.time.Instant> nextDue() {
+            return java.util.Optional.empty();
+          }
+
+          @Override
+          public void fire() {}
+        };
+
+    /** Returns when the next event is due; called with the lock held. */
+    java.util.Optional<java.time.Instant> nextDue();
+
+    /** Applies every event that is due; called with the lock held. */
+    void fire();
+  }
+
+  /** Installs the timed events; the caller holds the lock. */
+  public void timer(Timer timer) {
+    this.timer = timer;
   }
 
   /** Returns the lock guarding every store. */
@@ -105,6 +136,7 @@ public final class AgentState {
     long deadline = System.nanoTime() + wait.toNanos();
     lock.lock();
     try {
+      timer.fire();
       Indexed<T> current = read.get();
       if (minIndex <= 0) {
         return current;
@@ -114,13 +146,21 @@ public final class AgentState {
         if (left <= 0 || stopping) {
           return current;
         }
-        awaitChange(left);
+        awaitChange(Math.min(left, untilNextTimer()));
+        timer.fire();
         current = read.get();
       }
       return current;
     } finally {
       lock.unlock();
     }
+  }
+
+  private long untilNextTimer() {
+    return timer
+        .nextDue()
+        .map(due -> Math.max(1, java.time.Duration.between(clock.instant(), due).toNanos()))
+        .orElse(Long.MAX_VALUE);
   }
 
   /** Waits for a change signal for at most {@code nanos}; the caller holds the lock. */

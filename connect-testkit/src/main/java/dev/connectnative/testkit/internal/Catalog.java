@@ -2,6 +2,8 @@ package dev.connectnative.testkit.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -69,11 +71,13 @@ public final class Catalog {
     final String serviceName;
     final List<String> serviceTags;
     final long createIndex;
+    final Duration ttl;
     String status;
     String output = "";
     long modifyIndex;
+    Instant expiresAt;
 
-    CheckEntry(CheckDef def, ServiceDef service, long index) {
+    CheckEntry(CheckDef def, ServiceDef service, long index, Instant now) {
       this.def = def;
       this.serviceId = service.id();
       this.serviceName = service.name();
@@ -81,6 +85,8 @@ public final class Catalog {
       this.status = def.status();
       this.createIndex = index;
       this.modifyIndex = index;
+      this.ttl = Blocking.parseGoDuration(def.ttl()).orElseThrow();
+      this.expiresAt = now.plus(ttl);
     }
   }
 
@@ -112,7 +118,7 @@ public final class Catalog {
     }
     services.put(def.id(), new ServiceEntry(def, index));
     for (CheckDef check : def.checks()) {
-      checks.put(check.id(), new CheckEntry(check, def, index));
+      checks.put(check.id(), new CheckEntry(check, def, index, state.clock().instant()));
     }
     nameIndex.put(def.name(), index);
     state.changed();
@@ -140,13 +146,47 @@ public final class Catalog {
     if (check == null) {
       return false;
     }
+    check.expiresAt = state.clock().instant().plus(check.ttl);
+    setStatus(check, status, output);
+    return true;
+  }
+
+  private void setStatus(CheckEntry check, String status, String output) {
+    if (status.equals(check.status) && output.equals(check.output)) {
+      return;
+    }
     long index = state.nextIndex();
     check.status = status;
     check.output = output;
     check.modifyIndex = index;
     nameIndex.put(check.serviceName, index);
     state.changed();
-    return true;
+  }
+
+  /**
+   * Marks TTL checks that were not updated within their TTL critical, with Consul's output; the
+   * caller holds the lock.
+   */
+  public void expireChecks() {
+    Instant now = state.clock().instant();
+    for (CheckEntry check : checks.values()) {
+      if (check.expiresAt != null && !now.isBefore(check.expiresAt)) {
+        check.expiresAt = null;
+        String output =
+            check.output.isEmpty()
+                ? "TTL expired"
+                : "TTL expired (last output before timeout follows): " + check.output;
+        setStatus(check, "critical", output);
+      }
+    }
+  }
+
+  /** Returns when the next TTL check expires; the caller holds the lock. */
+  public Optional<Instant> nextExpiry() {
+    return checks.values().stream()
+        .map(c -> c.expiresAt)
+        .filter(java.util.Objects::nonNull)
+        .min(Instant::compareTo);
   }
 
   /** Returns the service name a check belongs to; the caller holds the lock. */

@@ -120,6 +120,7 @@ public final class DiscoveryEndpoints {
     boolean connect = request.has("connect") && !"false".equals(request.query().get("connect"));
     return core.locked(
         () -> {
+          core.catalog().expireChecks();
           ObjectNode out = Json.object();
           out.put("Service", query.service());
           ArrayNode nodes = out.putArray("Nodes");
