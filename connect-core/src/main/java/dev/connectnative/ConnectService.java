@@ -2,12 +2,14 @@ package dev.connectnative;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
+import okhttp3.OkHttpClient;
 
 /**
  * One service in the Connect mesh: its identity, followed from the local Consul agent (or another
@@ -193,6 +195,38 @@ public interface ConnectService extends AutoCloseable {
    * @return the resolver
    */
   Resolver resolver();
+
+  /**
+   * Returns an OkHttp client that calls other Connect services by host name, as this service:
+   *
+   * <pre>{@code
+   * OkHttpClient http = web.httpClient();
+   * Request request = new Request.Builder().url("https://echo.service.consul/hello").build();
+   * try (Response response = http.newCall(request).execute()) { ... }
+   * }</pre>
+   *
+   * <p>Same as {@code ConnectHttp.builder(this).okHttpClient()}; see {@link ConnectHttp} for the
+   * host names, discovery through {@link #resolver()}, failover, pooling and HTTP/2, and {@link
+   * ConnectHttp#builder(ConnectService)} for other settings. Each call builds a new client with its
+   * own connection pool: keep the one you get and share it.
+   *
+   * @return a new client; valid while this service is open
+   */
+  default OkHttpClient httpClient() {
+    return ConnectHttp.builder(this).okHttpClient();
+  }
+
+  /**
+   * Returns a JDK HTTP client that calls other Connect services by host name, as this service. Same
+   * as {@code ConnectHttp.builder(this).jdkHttpClient()}; see {@link
+   * ConnectHttp.Builder#jdkHttpClient(java.util.function.Consumer)} for how it reaches instances.
+   * Each call builds a new client: keep the one you get and share it.
+   *
+   * @return a new client; valid while this service is open
+   */
+  default HttpClient jdkHttpClient() {
+    return ConnectHttp.builder(this).jdkHttpClient();
+  }
 
   /** Stops the service's watches and threads. Idempotent; open connections are not closed. */
   @Override

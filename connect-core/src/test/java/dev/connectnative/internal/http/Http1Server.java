@@ -41,7 +41,7 @@ import javax.net.ssl.SSLSocket;
 final class Http1Server implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
 
-  final ConnectServerSocket socket;
+  final ServerSocket socket;
   final AtomicInteger connections = new AtomicInteger();
   final AtomicInteger requests = new AtomicInteger();
   final BlockingQueue<Throwable> failures = new LinkedBlockingQueue<>();
@@ -65,19 +65,26 @@ final class Http1Server implements AutoCloseable {
   }
 
   Http1Server(Node node, SSLContext context) throws IOException {
-    AcceptPolicy policy =
-        new AcceptPolicy(
-            node.name,
-            request -> CompletableFuture.completedFuture(AuthorizationDecision.allow("test")),
-            new LiveConnections(ConnectEvents.NONE),
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(5),
-            ConnectEvents.NONE);
-    socket =
+    this(
         new ConnectServerSocket(
             new ServerSocket(0, 50, InetAddress.getLoopbackAddress()),
             context.getSocketFactory(),
-            policy);
+            allowAll(node.name)));
+  }
+
+  private static AcceptPolicy allowAll(String target) {
+    return new AcceptPolicy(
+        target,
+        request -> CompletableFuture.completedFuture(AuthorizationDecision.allow("test")),
+        new LiveConnections(ConnectEvents.NONE),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(5),
+        ConnectEvents.NONE);
+  }
+
+  /** Serves on a Connect server socket made elsewhere, e.g. by {@code ConnectService}. */
+  Http1Server(ServerSocket connectServerSocket) {
+    socket = connectServerSocket;
     pool.execute(this::acceptLoop);
   }
 
