@@ -87,12 +87,36 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
   }
 
   /**
+   * Returns the server TLS context, for frameworks that build their own pipeline, e.g. {@code
+   * NettyServerBuilder.sslContext(server.sslContext())} in gRPC (build with {@link
+   * Builder#applicationProtocols(String...)} {@code "h2"}).
+   *
+   * <p>Connections made with it bypass this server's authorization gate: they are authorized only
+   * by the service's trust manager, inside the handshake, with the service's own authorizer (a
+   * bounded wait on the thread that runs TLS delegated tasks), and they are not re-checked when the
+   * intentions change. Prefer this server as the channel initializer where the framework allows.
+   *
+   * @return the context; the same instance for the life of the server
+   */
+  public SslContext sslContext() {
+    return sslContext;
+  }
+
+  /**
    * Installs TLS, the authorization gate and the child handler on an accepted channel.
    *
    * @param channel the accepted channel
+   * @throws IllegalStateException if the server was built without a child handler (the channel is
+   *     then closed)
    */
   @Override
   protected void initChannel(Channel channel) {
+    if (childHandler == null) {
+      throw new IllegalStateException(
+          "server of \""
+              + service
+              + "\" was built without a child handler; it only serves sslContext()");
+    }
     SslHandler tls = sslContext.newHandler(channel.alloc(), executor);
     CompletableFuture<AuthorizationRequest> allowed = new CompletableFuture<>();
     ConnectionGate gate =
@@ -253,16 +277,9 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
      * ServerBootstrap.childHandler}.
      *
      * @return the server initializer
-     * @throws IllegalStateException if the child handler is missing, or the TLS provider cannot be
-     *     used
+     * @throws IllegalStateException if the TLS provider cannot be used
      */
     public ConnectNettyServer build() {
-      if (childHandler == null) {
-        throw new IllegalStateException(
-            "no child handler for service \""
-                + service.name()
-                + "\": set one with childHandler(…)");
-      }
       if (applicationProtocols == null) {
         applicationProtocols = List.of();
       }

@@ -371,9 +371,16 @@ class ConnectNettyTest {
 
   @Test
   void buildersRefuseMissingAndRepeatedSettings() {
-    assertThatThrownBy(() -> ConnectNetty.server(echo.service()).build())
+    assertThatThrownBy(
+            () ->
+                ConnectNetty.server(echo.service())
+                    .authorizationTimeout(Duration.ofSeconds(1))
+                    .authorizationTimeout(Duration.ofSeconds(1)))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("no child handler for service \"echo\": set one with childHandler(…)");
+        .hasMessage("authorizationTimeout is already set");
+    assertThatThrownBy(
+            () -> ConnectNetty.server(echo.service()).authorizationTimeout(Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(
             () ->
                 ConnectNetty.server(echo.service())
