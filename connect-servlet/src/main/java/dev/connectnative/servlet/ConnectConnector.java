@@ -45,6 +45,9 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * source is initialized; the filter then decides each request.
  */
 public final class ConnectConnector {
+  /** How long a handshaking thread waits for an authorization decision unless told otherwise. */
+  static final Duration DEFAULT_AUTHORIZATION_TIMEOUT = Duration.ofSeconds(5);
+
   private ConnectConnector() {}
 
   /**
@@ -60,8 +63,6 @@ public final class ConnectConnector {
 
   /** Configures and adds one connector. Not thread-safe; use once. */
   public static final class Builder {
-    private static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(5);
-
     private final Server server;
     private String service;
     private SSLContext sslContext;
@@ -254,7 +255,7 @@ public final class ConnectConnector {
               service,
               authorizer,
               intentions,
-              authorizationTimeout == null ? DEFAULT_TIMEOUT : authorizationTimeout));
+              authorizationTimeout == null ? DEFAULT_AUTHORIZATION_TIMEOUT : authorizationTimeout));
       List<ConnectionFactory> all = new ArrayList<>();
       all.add(tls);
       all.addAll(after);

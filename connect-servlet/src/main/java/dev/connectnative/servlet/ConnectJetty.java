@@ -47,7 +47,8 @@ public final class ConnectJetty {
   /**
    * Adds a connector serving {@code service} on {@code port} that also admits callers governed by
    * L7 intentions, whose requests the {@link ConnectFilter} enforcing {@code intentions} then
-   * decides one by one. Every connection is authorized by {@link ConnectService#authorizer()} right
+   * decides one by one. Clients denied for any other reason are refused inside the handshake (a TLS
+   * alert), and every connection is authorized again by {@link ConnectService#authorizer()} right
    * after its handshake.
    *
    * @param server the server
@@ -64,7 +65,7 @@ public final class ConnectJetty {
     requireNonNull(service, "service");
     return ConnectConnector.builder(server)
         .service(service.name())
-        .sslContext(ServiceTls.withoutHandshakeAuthorization(service))
+        .sslContext(ServiceTls.forLayer7(service, ConnectConnector.DEFAULT_AUTHORIZATION_TIMEOUT))
         .authorizer(service.authorizer())
         .intentions(intentions)
         .port(port)

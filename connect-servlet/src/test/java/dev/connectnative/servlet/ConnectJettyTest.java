@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManager;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -139,6 +140,7 @@ class ConnectJettyTest {
                       .PUT(
                           HttpRequest.BodyPublishers.ofString(
                               "{\"Kind\":\"service-intentions\",\"Name\":\"echo\",\"Sources\":["
+                                  + "{\"Name\":\"db\",\"Action\":\"deny\"},"
                                   + "{\"Name\":\"api\",\"Permissions\":[{\"Action\":\"allow\","
                                   + "\"HTTP\":{\"PathPrefix\":\"/public/\"}}]}]}"))
                       .build(),
@@ -158,6 +160,11 @@ class ConnectJettyTest {
 
       assertThat(get(client, connector, "/public/a").statusCode()).isEqualTo(200);
       assertThat(get(client, connector, "/private").statusCode()).isEqualTo(403);
+      HttpClient db = client(service("db"));
+      assertThatThrownBy(() -> get(db, connector, "/public/a"))
+          .as("a client denied at L4 still gets a TLS alert in L7 mode")
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessageContaining("certificate_unknown");
     }
   }
 

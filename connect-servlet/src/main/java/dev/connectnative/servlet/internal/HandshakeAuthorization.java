@@ -15,10 +15,6 @@ import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
@@ -44,7 +40,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class HandshakeAuthorization implements SslHandshakeListener {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeAuthorization.class);
-  private static final String L7_REASON = "Matched L7 intention";
 
   private final String service;
   private final Authorizer authorizer;
@@ -85,7 +80,7 @@ public final class HandshakeAuthorization implements SslHandshakeListener {
       LOG.debug("connection from {} to {} allowed: {}", client, service, decision.reason());
       return;
     }
-    if (decision.reason().startsWith(L7_REASON)) {
+    if (decision.reason().startsWith(Decisions.L7_REASON)) {
       Optional<String> refusal = layer7Refusal(client);
       if (refusal.isEmpty()) {
         new ConnectionGrant(client, true, decision.reason()).recordIn(session);
@@ -113,27 +108,12 @@ public final class HandshakeAuthorization implements SslHandshakeListener {
 
   private AuthorizationDecision decide(ServiceIdentity client, X509Certificate leaf)
       throws SSLException {
-    String serial = Certificates.serialHex(leaf.getSerialNumber());
-    String what = "cannot authorize client " + client + " for " + quote(service);
-    CompletableFuture<AuthorizationDecision> future;
+    AuthorizationRequest request =
+        new AuthorizationRequest(service, client, Certificates.serialHex(leaf.getSerialNumber()));
     try {
-      future = authorizer.authorize(new AuthorizationRequest(service, client, serial));
-    } catch (RuntimeException e) {
-      throw refuse(what + ": " + e.getMessage(), e);
-    }
-    try {
-      return requireNonNull(
-          future.get(timeout.toNanos(), TimeUnit.NANOSECONDS), "authorizer answered null");
-    } catch (ExecutionException e) {
-      throw refuse(what + ": " + e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      future.cancel(false);
-      throw refuse(what + ": no decision within " + timeout.toMillis() + " ms", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw refuse(what + ": interrupted", e);
-    } catch (RuntimeException e) {
-      throw refuse(what + ": " + e.getMessage(), e);
+      return Decisions.decide(authorizer, request, timeout);
+    } catch (Decisions.UndecidedException e) {
+      throw refuse(e.getMessage(), e.getCause());
     }
   }
 

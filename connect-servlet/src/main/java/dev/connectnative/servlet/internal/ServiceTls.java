@@ -12,6 +12,7 @@ import dev.connectnative.internal.tls.ConnectKeyManager;
 import dev.connectnative.internal.tls.ConnectSslContexts;
 import dev.connectnative.internal.tls.ConnectTrustManager;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
@@ -26,8 +27,8 @@ import javax.net.ssl.SSLContext;
 public final class ServiceTls {
   private ServiceTls() {}
 
-  /** Creates the context. */
-  public static SSLContext withoutHandshakeAuthorization(ConnectService service) {
+  /** Creates the context; {@code timeout} bounds the in-handshake wait for a decision. */
+  public static SSLContext forLayer7(ConnectService service, Duration timeout) {
     requireNonNull(service, "service");
     if (!(service.keyManager() instanceof ConnectKeyManager keyManager)) {
       throw new IllegalArgumentException(
@@ -39,6 +40,7 @@ public final class ServiceTls {
             : TrustDomainPolicy.OWN_TRUST_DOMAIN;
     ConnectTrustManager trust =
         new ConnectTrustManager(new ServiceView(service), policy, Clock.systemUTC());
+    trust.clientAuthorizer(new Layer4Gate(service.name(), service.authorizer(), timeout));
     return ConnectSslContexts.create(keyManager, trust);
   }
 
