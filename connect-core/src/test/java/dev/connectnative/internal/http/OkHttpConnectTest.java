@@ -230,6 +230,15 @@ class OkHttpConnectTest {
   }
 
   @Test
+  void theClustersOwnDomainIsAConnectDomainToo() throws Exception {
+    http1 = new Http1Server(echo);
+    resolver.put("echo", at("echo", http1.port()));
+    OkHttpClient http = client(connect().domain("mesh.example.com"));
+    assertThat(get(http, "https://echo.service.dc1.mesh.example.com/d")).startsWith("GET /d ");
+    assertThat(get(http, "https://echo.service.consul/c")).startsWith("GET /c ");
+  }
+
+  @Test
   void whatConnectCannotServeIsRefusedWithoutPassthrough() throws Exception {
     http1 = new Http1Server(echo);
     resolver.put("echo", at("echo", http1.port()));
