@@ -8,15 +8,20 @@ import dev.connectnative.internal.agent.AgentClient;
 import dev.connectnative.internal.agent.BlockingWatch;
 import dev.connectnative.internal.agent.Intention;
 import dev.connectnative.internal.agent.WatchListener;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Follows {@code GET /v1/connect/intentions/match?by=destination&name=<service>} and, whenever the
  * intentions that apply to this service change after the first answer, drops every cached decision
- * and re-authorizes the live connections, closing those now denied.
+ * and re-authorizes the live connections, closing those now denied. The same is done again {@link
+ * #SECOND_PASS} later, because the agent's authorize endpoint answers from its own intentions
+ * cache, which may catch up with the change a moment after this watch saw it.
  *
  * <p>Reading intentions needs {@code intentions:read} on the destination; without it the agent
  * answers 403, the watch retries slowly and cached decisions simply expire on their TTL. Closing
@@ -25,10 +30,14 @@ import org.slf4j.LoggerFactory;
 public final class IntentionsWatch implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(IntentionsWatch.class);
 
+  /** Delay of the second invalidation and re-authorization after a change. */
+  public static final Duration SECOND_PASS = Duration.ofSeconds(1);
+
   private final String service;
   private final Authorizer authorizer;
   private final LiveConnections connections;
   private final BlockingWatch<List<Intention>> watch;
+  private final ScheduledExecutorService scheduler;
   private boolean seenFirst;
 
   private IntentionsWatch(
@@ -40,14 +49,12 @@ public final class IntentionsWatch implements AutoCloseable {
     this.service = service;
     this.authorizer = authorizer;
     this.connections = connections;
+    this.scheduler = scheduler;
     BlockingWatch.Builder<List<Intention>> builder =
         BlockingWatch.builder(
                 "intentions-" + service, options -> agent.intentionsMatchCall(service, options))
             .listener(new Listener());
-    if (scheduler != null) {
-      builder.scheduler(scheduler);
-    }
-    this.watch = builder.build();
+    this.watch = builder.scheduler(scheduler).build();
   }
 
   /**
@@ -57,7 +64,7 @@ public final class IntentionsWatch implements AutoCloseable {
    * @param service this service's name
    * @param authorizer the cache to invalidate and to re-authorize with
    * @param connections the live connections to re-authorize
-   * @param scheduler a shared scheduler for the watch, or {@code null} for its own daemon thread
+   * @param scheduler runs the watch and the second pass; owned by the caller
    * @return the running watch
    */
   public static IntentionsWatch start(
@@ -72,7 +79,7 @@ public final class IntentionsWatch implements AutoCloseable {
             requireNonNull(service, "service"),
             requireNonNull(authorizer, "authorizer"),
             requireNonNull(connections, "connections"),
-            scheduler);
+            requireNonNull(scheduler, "scheduler"));
     w.watch.start();
     return w;
   }
@@ -80,6 +87,21 @@ public final class IntentionsWatch implements AutoCloseable {
   /** What the underlying watch is doing. */
   public BlockingWatch.State state() {
     return watch.state();
+  }
+
+  private void reauthorize() {
+    if (watch.state() == BlockingWatch.State.CLOSED) {
+      return;
+    }
+    authorizer.invalidateAll();
+    connections
+        .reauthorizeAll(authorizer)
+        .thenAccept(
+            revoked -> {
+              if (revoked > 0) {
+                LOG.info("closed {} connections to {} after an intention change", revoked, service);
+              }
+            });
   }
 
   @Override
@@ -99,16 +121,13 @@ public final class IntentionsWatch implements AutoCloseable {
               + " live connections",
           service,
           index);
-      authorizer.invalidateAll();
-      connections
-          .reauthorizeAll(authorizer)
-          .thenAccept(
-              revoked -> {
-                if (revoked > 0) {
-                  LOG.info(
-                      "closed {} connections to {} after an intention change", revoked, service);
-                }
-              });
+      reauthorize();
+      try {
+        scheduler.schedule(
+            IntentionsWatch.this::reauthorize, SECOND_PASS.toMillis(), TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        LOG.debug("scheduler stopped; no second re-authorization pass for {}", service);
+      }
     }
 
     @Override

@@ -158,6 +158,9 @@ public final class Dialer {
 
   private List<ServiceInstance> resolve(String name, DialOptions options, long deadline)
       throws IOException {
+    if (options.staticInstance().isPresent()) {
+      return List.of(options.staticInstance().get());
+    }
     try {
       return resolver
           .resolve(name, options)
