@@ -19,7 +19,7 @@ for arg in "$@"; do
 done
 
 echo "== building connect-benchmarks" >&2
-mvn -B -ntp -q -pl connect-benchmarks -am package -DskipTests >&2
+mvn -B -ntp -q -pl connect-benchmarks -am package -Dmaven.test.skip=true >&2
 jar="$root/connect-benchmarks/target/benchmarks.jar"
 
 missing=()
@@ -63,7 +63,7 @@ minutes=$(( ($(date -u +%s) - started + 59) / 60 ))
 {
   echo "# Benchmarks"
   echo
-  echo "Produced by \`connect-benchmarks/run.sh$(printf ' %q' "$@")\` on $(date -u '+%Y-%m-%d %H:%M UTC') (${minutes} min)."
+  echo "Produced by \`connect-benchmarks/run.sh${*:+ $*}\` on $(date -u '+%Y-%m-%d %H:%M UTC') (${minutes} min)."
   echo
   echo "- Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')), $(free -g | awk '/^Mem:/ {print $2}') GiB,"
   echo "  $(uname -sr); load average before/after: ${load_before} / ${load_after} (other work on the machine skews absolute figures; ratios come from the same rounds)."

@@ -123,8 +123,23 @@ public final class Handshakes {
       server.setNeedClientAuth(true);
       return run(client, server);
     } finally {
-      ReferenceCountUtil.release(client);
-      ReferenceCountUtil.release(server);
+      free(client);
+      free(server);
+    }
+  }
+
+  /**
+   * Frees the engine's native state now rather than at garbage collection (Conscrypt holds a pipe
+   * per engine until both directions are closed; Netty's engines are reference counted).
+   */
+  private static void free(SSLEngine engine) {
+    if (!ReferenceCountUtil.release(engine)) {
+      engine.closeOutbound();
+      try {
+        engine.closeInbound();
+      } catch (SSLException expected) {
+        // No close_notify was exchanged: the handshake was the whole point.
+      }
     }
   }
 
