@@ -187,6 +187,34 @@ class JdkConnectClientTest {
   }
 
   @Test
+  void passthroughReachesOtherHostsAndStillGuardsConnectHosts() throws Exception {
+    http1 = new Http1Server(echo);
+    resolver.put("echo", at("echo", http1.port()));
+    HttpClient http = connect().passthrough().jdkHttpClient();
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+      CompletableFuture<Void> responder =
+          CompletableFuture.runAsync(
+              () -> {
+                try (var s = plain.accept()) {
+                  s.getInputStream().read(new byte[1024]);
+                  s.getOutputStream()
+                      .write(
+                          "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nConnection: close\r\n\r\nplain"
+                              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              });
+      assertThat(body(http, "http://127.0.0.1:" + plain.getLocalPort() + "/")).isEqualTo("plain");
+      responder.get(10, TimeUnit.SECONDS);
+    }
+    assertThat(body(http, "https://echo.service.consul/"))
+        .contains("client=" + ca.serviceUri("web"));
+    assertThatThrownBy(() -> body(http, "http://echo.service.consul/"))
+        .hasMessageContaining("Connect traffic is always TLS");
+  }
+
+  @Test
   void rotationKeepsOpenConnectionsAndNewConnectionsPresentTheNewLeaf() throws Exception {
     http1 = new Http1Server(echo);
     resolver.put("echo", at("echo", http1.port()));
