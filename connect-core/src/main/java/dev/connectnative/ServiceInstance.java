@@ -36,8 +36,17 @@ public record ServiceInstance(
     Map<String, String> meta) {
 
   /**
-   * Validates and copies the parts.
+   * Validates and copies the parts; a bracketed IPv6 host loses its brackets.
    *
+   * @param id the instance ID
+   * @param service the service name
+   * @param namespace the namespace
+   * @param partition the admin partition
+   * @param datacenter the datacenter
+   * @param host the address to connect to
+   * @param port the port to connect to
+   * @param tags the instance tags
+   * @param meta the instance metadata
    * @throws NullPointerException if a part is {@code null}
    * @throws IllegalArgumentException if a name or the host is empty, or the port is not in 1..65535
    */
