@@ -158,6 +158,19 @@ class ConnectConnectorTest {
   }
 
   @Test
+  void anAgentL7AnswerIsRefusedWhenTheLocalIntentionsNameNoL7SourceForTheCaller() throws Exception {
+    EchoServer server = start();
+    authorizer.intentions(
+        ServiceIntentions.parse(
+            "{\"Name\":\"echo\",\"Sources\":[{\"Name\":\"web\",\"Permissions\":["
+                + "{\"Action\":\"allow\",\"HTTP\":{\"PathPrefix\":\"/\"}}]}]}"));
+
+    assertThatThrownBy(() -> connect(web, server).request("GET", "/x"))
+        .isInstanceOf(IOException.class);
+    assertThat(server.served).hasValue(0);
+  }
+
+  @Test
   void unknownIntentionsRefuseL7CallersAtTheHandshakeAndOthersWith503() throws Exception {
     IntentionsSource unknown = Optional::empty;
     EchoServer server =
