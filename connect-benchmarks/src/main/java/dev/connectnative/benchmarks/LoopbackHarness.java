@@ -58,7 +58,7 @@ public final class LoopbackHarness {
           measure(paths.get((i + round) % paths.size()), options, results, progress);
         }
       }
-      String table = results.markdown(Paths.ratios());
+      String table = options.describe() + "\n\n" + results.markdown(Paths.ratios());
       System.out.println(table);
       if (options.report != null) {
         Files.writeString(options.report, table);
@@ -181,6 +181,19 @@ public final class LoopbackHarness {
         throw new IllegalArgumentException("--rounds must be at least 1, was " + o.rounds);
       }
       return o;
+    }
+
+    String describe() {
+      return String.format(
+          Locale.ROOT,
+          "%d rounds; bulk %d MB per round; new connections %.1f s per round with %d clients;"
+              + " warm-up %.1f s of new connections and a %d MB bulk per path.",
+          rounds,
+          bulkBytes >> 20,
+          connDuration.toMillis() / 1000.0,
+          CLIENTS,
+          warmup.toMillis() / 1000.0,
+          (bulkBytes / 4) >> 20);
     }
 
     private static Duration seconds(String text) {
