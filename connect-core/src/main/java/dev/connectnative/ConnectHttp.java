@@ -35,8 +35,15 @@ import okhttp3.OkHttpClient;
  *
  * <p><b>Discovery and failover.</b> Instances come from the {@link Resolver}, whose watches answer
  * without an agent call once warm. New connections go to the instances in round-robin order; when
- * connecting to one fails (refused, timed out) the next is tried. Requests are not retried after a
- * connection was made, and a server presenting the wrong identity fails the request.
+ * connecting to one fails (refused, timed out) the next is tried. A server presenting the wrong
+ * identity fails the request (no other instance is tried). Otherwise the clients' own rules apply:
+ * the JDK client retries nothing more; OkHttp, as for any host, may send a request again when the
+ * pooled connection it used turns out to be closed.
+ *
+ * <p><b>What the server sees.</b> The OkHttp client does not rewrite URLs: {@code Host}, cookies
+ * and redirects work as for any host name (a redirect to an {@code http://} Connect URL is refused,
+ * one to another host needs passthrough). The JDK client cannot do the same; see {@link
+ * Builder#jdkHttpClient(Consumer)}.
  *
  * <p><b>Connections.</b> Pooled connections belong to one host name (OkHttp) or one server identity
  * (JDK), so two services never share one. Every connection makes a full handshake (no session

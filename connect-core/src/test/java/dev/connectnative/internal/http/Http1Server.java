@@ -36,7 +36,8 @@ import javax.net.ssl.SSLSocket;
  * A tiny HTTP/1.1 server on a Connect server socket (no ALPN): keep-alive, Content-Length bodies.
  * Every response body is {@code <method> <path> host=<Host> conn=<n> client=<spiffe id>
  * serial=<client leaf serial> body=<request body>}; it answers 200 to everything, requests for
- * {@code /hold...} once {@link #gate} opens. Records connection counts and server-side failures.
+ * {@code /hold...} once {@link #gate} opens, and 302 to {@code <location>} for {@code
+ * /redirect?to=<location>}. Records connection counts and server-side failures.
  */
 final class Http1Server implements AutoCloseable {
   private static final AtomicInteger THREADS = new AtomicInteger();
@@ -148,8 +149,14 @@ final class Http1Server implements AutoCloseable {
                 + " body="
                 + body;
         byte[] bytes = text.getBytes(UTF_8);
+        String status = "200 OK";
+        if (parts[1].startsWith("/redirect?to=")) {
+          status = "302 Found\r\nLocation: " + parts[1].substring("/redirect?to=".length());
+        }
         out.write(
-            ("HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: "
+            ("HTTP/1.1 "
+                    + status
+                    + "\r\nContent-Type: text/plain\r\nContent-Length: "
                     + bytes.length
                     + "\r\n\r\n")
                 .getBytes(UTF_8));

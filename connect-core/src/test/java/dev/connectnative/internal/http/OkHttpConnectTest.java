@@ -257,6 +257,24 @@ class OkHttpConnectTest {
   }
 
   @Test
+  void redirectsStayOnConnectOrFailClosed() throws Exception {
+    http1 = new Http1Server(echo);
+    resolver.put("echo", at("echo", http1.port()));
+    OkHttpClient http = client(connect());
+
+    String landed = get(http, "https://echo.service.consul/redirect?to=/landed");
+    assertThat(landed).startsWith("GET /landed host=echo.service.consul ");
+    int before = http1.requests.get();
+    assertThatThrownBy(
+            () -> get(http, "https://echo.service.consul/redirect?to=http://echo.service.consul/x"))
+        .hasMessageContaining("refusing plaintext to echo at 127.0.0.1:" + http1.port());
+    assertThatThrownBy(
+            () -> get(http, "https://echo.service.consul/redirect?to=https://example.com/x"))
+        .hasMessageContaining("\"example.com\" is not a Connect target");
+    assertThat(http1.requests.get()).isEqualTo(before + 2);
+  }
+
+  @Test
   void passthroughReachesOtherHostsAndStillGuardsConnectHosts() throws Exception {
     http1 = new Http1Server(echo);
     resolver.put("echo", at("echo", http1.port()));
