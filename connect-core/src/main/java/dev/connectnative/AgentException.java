@@ -4,9 +4,9 @@ package dev.connectnative;
  * The Consul agent answered with an error status, answered something unreadable, or could not be
  * reached.
  *
- * <p>{@link #status()} is the HTTP status code, or {@code 0} when no HTTP answer arrived (connection
- * refused, timeout, reset). {@link #path()} is the agent API path without its query string, so
- * that a token passed as a query parameter can never leak into a message.
+ * <p>{@link #status()} is the HTTP status code, or {@code 0} when no HTTP answer arrived
+ * (connection refused, timeout, reset). {@link #path()} is the agent API path without its query
+ * string, so that a token passed as a query parameter can never leak into a message.
  */
 public class AgentException extends ConnectException {
   private static final long serialVersionUID = 1L;

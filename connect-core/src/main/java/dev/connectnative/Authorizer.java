@@ -3,12 +3,12 @@ package dev.connectnative;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides whether a client identity may open a connection to a target service: the intention
- * check Consul asks every Connect server to make after the TLS handshake.
+ * Decides whether a client identity may open a connection to a target service: the intention check
+ * Consul asks every Connect server to make after the TLS handshake.
  *
- * <p>The default implementation asks the local agent ({@code POST /v1/agent/connect/authorize})
- * and caches its decisions. Implementations must fail closed: a decision that cannot be made
- * completes the future exceptionally, and every caller in this library treats that as a denial.
+ * <p>The default implementation asks the local agent ({@code POST /v1/agent/connect/authorize}) and
+ * caches its decisions. Implementations must fail closed: a decision that cannot be made completes
+ * the future exceptionally, and every caller in this library treats that as a denial.
  *
  * <p>Implementations are thread-safe. {@link #authorize} must not block the calling thread, so that
  * event-loop frameworks such as Netty can call it directly.

@@ -6,8 +6,8 @@ package dev.connectnative;
  * <p>Specific failures have their own subclasses: {@link AgentException} when the Consul agent
  * answered with an error or could not be reached, {@link InvalidIdentityException} when a
  * certificate or SPIFFE identity is not acceptable, and {@link NotReadyException} when a service
- * has no identity yet. Socket-level entry points wrap these in {@link java.io.IOException} the
- * way {@link java.net.Socket} does.
+ * has no identity yet. Socket-level entry points wrap these in {@link java.io.IOException} the way
+ * {@link java.net.Socket} does.
  */
 public class ConnectException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -2,8 +2,8 @@ package dev.connectnative;
 
 /**
  * A certificate, key or SPIFFE identity is malformed or not acceptable: a URI that is not a Consul
- * identity, a PEM block that does not parse, a key that does not match its certificate, a peer
- * that presented another identity than the one expected.
+ * identity, a PEM block that does not parse, a key that does not match its certificate, a peer that
+ * presented another identity than the one expected.
  */
 public class InvalidIdentityException extends ConnectException {
   private static final long serialVersionUID = 1L;
