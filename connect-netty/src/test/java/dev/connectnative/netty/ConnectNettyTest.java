@@ -14,6 +14,7 @@ import dev.connectnative.internal.service.DefaultConnectService;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.OpenSsl;
 import io.netty.handler.ssl.SslHandler;
 import java.net.ServerSocket;
@@ -95,6 +96,46 @@ class ConnectNettyTest {
     assertThat(authorizer.requests).extracting(r -> r.client().service()).containsExactly("web");
     assertThat(server.events).isEmpty();
     assertThat(client.events).doesNotContain("read");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void writesBeforeTheDecisionAreHeldAndDroppedForADeniedClient(NettyTlsProvider provider)
+      throws Exception {
+    ChannelInitializer<Channel> greeter =
+        new ChannelInitializer<>() {
+          @Override
+          protected void initChannel(Channel channel) {
+            channel.writeAndFlush(text("welcome "));
+            channel.pipeline().addLast(Recorder.echo());
+          }
+        };
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .childHandler(greeter)
+                .build());
+    int port = mesh.listen(tls);
+    Mesh.Node api = mesh.service("api");
+    authorizer.deny("web");
+
+    Recorder denied = Recorder.sink();
+    Channel refused =
+        client(web, provider, instance(port))
+            .connect(mesh.bootstrap(denied))
+            .get(10, TimeUnit.SECONDS);
+    assertThat(refused.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(denied.events).doesNotContain("read");
+
+    Recorder allowed = Recorder.sink();
+    Channel channel =
+        client(api, provider, instance(port))
+            .connect(mesh.bootstrap(allowed))
+            .get(10, TimeUnit.SECONDS);
+    channel.writeAndFlush(text("hi")).sync();
+    assertThat(allowed.text(10)).isEqualTo("welcome hi");
   }
 
   @ParameterizedTest

@@ -105,6 +105,9 @@ class GrpcRecipeTest {
     assertThat(mesh.intentions.requests)
         .extracting(r -> r.client().service() + "->" + r.target())
         .contains("web->echo");
+    assertThat(mesh.intentions.threads)
+        .isNotEmpty()
+        .noneSatisfy(thread -> assertThat(thread.getName()).startsWith("test-loop"));
   }
 
   @ParameterizedTest
