@@ -124,7 +124,7 @@ public final class HealthResolver implements Resolver {
     for (Target t : new ArrayList<>(targets.values())) {
       if (now - t.lastUsed > idleNanos && targets.remove(t.key, t)) {
         LOG.debug("stopping the unused health watch for {}", t.key);
-        t.watch.close();
+        t.stop();
       }
     }
   }
@@ -134,7 +134,7 @@ public final class HealthResolver implements Resolver {
     closed = true;
     for (Target t : new ArrayList<>(targets.values())) {
       targets.remove(t.key, t);
-      t.watch.close();
+      t.stop();
     }
   }
 
@@ -176,6 +176,17 @@ public final class HealthResolver implements Resolver {
       synchronized (this) {
         return current != null ? CompletableFuture.completedFuture(current) : first.copy();
       }
+    }
+
+    /** Stops the watch and fails a dial still waiting for its first answer. */
+    void stop() {
+      watch.close();
+      CompletableFuture<List<ServiceInstance>> waiting;
+      synchronized (this) {
+        waiting = first;
+      }
+      waiting.completeExceptionally(
+          new ConnectException("the health watch for " + key + " was stopped before it answered"));
     }
 
     @Override
