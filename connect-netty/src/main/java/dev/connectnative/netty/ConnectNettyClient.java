@@ -133,6 +133,9 @@ public final class ConnectNettyClient implements AutoCloseable {
    * <p>The bootstrap is used as a template: it is cloned per attempt, its handler is installed
    * behind the Connect TLS handler, and its connect timeout is replaced by the dial options'.
    *
+   * <p>A static address in the dial options is used as is; otherwise the resolver finds the
+   * instances.
+   *
    * @param bootstrap the user's bootstrap, with group, channel type and handler set
    * @return a future completed with the channel once its TLS handshake succeeded with the expected
    *     server; or exceptionally with an {@link IOException} naming the target and each failure
@@ -177,7 +180,10 @@ public final class ConnectNettyClient implements AutoCloseable {
     result.whenComplete((channel, error) -> deadline.cancel(false));
     CompletableFuture<List<ServiceInstance>> instances;
     try {
-      instances = resolver.resolve(target, options);
+      instances =
+          options.staticInstance().isPresent()
+              ? CompletableFuture.completedFuture(List.of(options.staticInstance().get()))
+              : resolver.resolve(target, options);
     } catch (RuntimeException e) {
       instances = CompletableFuture.failedFuture(e);
     }
@@ -413,8 +419,9 @@ public final class ConnectNettyClient implements AutoCloseable {
     }
 
     /**
-     * Sets how the target's instances are found, normally the service's health resolver. The client
-     * does not close it. Required unless the options name a static address.
+     * Sets how the target's instances are found. The client does not close it. If unset, the
+     * service's own {@link ConnectService#resolver()} (healthy instances from the agent, or
+     * prepared queries). A static address in the options bypasses the resolver.
      *
      * @param resolver the resolver
      * @return this builder

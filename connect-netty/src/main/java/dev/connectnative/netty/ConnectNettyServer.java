@@ -203,7 +203,8 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
 
     /**
      * Sets the handler installed behind TLS and authorization on every accepted channel: a {@code
-     * ChannelInitializer} or another {@code @Sharable} handler. Required.
+     * ChannelInitializer} or another {@code @Sharable} handler. If unset, the server only serves
+     * {@link ConnectNettyServer#sslContext()} and closes any channel it is asked to initialize.
      *
      * @param childHandler the handler
      * @return this builder

@@ -16,7 +16,11 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -356,6 +360,43 @@ class ConnectNettyTest {
 
     assertThat(tls.provider())
         .isEqualTo(OpenSsl.isAvailable() ? NettyTlsProvider.OPENSSL : NettyTlsProvider.JDK);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void everyConnectionIsAuthorizedEvenWhenTheClientOffersResumption(NettyTlsProvider provider)
+      throws Exception {
+    Recorder server = Recorder.echo();
+    int port = serve(echo, provider, server);
+    SslContext resuming =
+        SslContextBuilder.forClient()
+            .sslProvider(provider == NettyTlsProvider.JDK ? SslProvider.JDK : SslProvider.OPENSSL)
+            .keyManager(web.service().keyManager())
+            .trustManager(InsecureTrustManagerFactory.INSTANCE)
+            .build();
+
+    for (int i = 0; i < 3; i++) {
+      Recorder client = Recorder.sink();
+      Channel channel =
+          mesh.bootstrap(
+                  new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                      ch.pipeline()
+                          .addLast(resuming.newHandler(ch.alloc(), "echo.resume.test", port))
+                          .addLast(client);
+                    }
+                  })
+              .connect("127.0.0.1", port)
+              .sync()
+              .channel();
+      channel.writeAndFlush(text("again")).sync();
+      assertThat(client.text(5)).isEqualTo("again");
+      channel.close().sync();
+    }
+
+    assertThat(authorizer.requests).hasSize(3);
+    assertThat(server.peers).containsExactly(identity(web), identity(web), identity(web));
   }
 
   @ParameterizedTest
