@@ -17,21 +17,29 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Loopback measurement of the Netty adapter with each TLS provider: full mutual-TLS handshakes per
- * second (connect, handshake, authorization, first byte, close) and bulk throughput over one
- * connection (client to server, the server counting bytes and acknowledging the end). Both ends run
- * in this JVM with their own event loops, as the benchmarks module's Netty paths do, so the numbers
- * compare with its plain Netty/BoringSSL rows; the difference is what Connect adds (live key and
- * trust managers, SPIFFE checks, authorization gate).
+ * Loopback measurement of the Netty adapter with each TLS provider, shaped like the benchmarks
+ * module's harness: new connections per second from several client threads (connect, full
+ * mutual-TLS handshake, authorization, one byte there and back, close) and bulk throughput over one
+ * connection (client to server, the server acknowledging the end), each with this process's CPU
+ * time per connection or per GB. Both ends run in this JVM with their own event loops, as the
+ * benchmarks module's Netty paths do, so the numbers compare with its plain Netty/BoringSSL rows;
+ * the difference is what Connect adds (live key and trust managers, SPIFFE checks, authorization
+ * gate).
  *
  * <p>Run: {@code java -cp <test classpath> dev.connectnative.netty.ConnectNettyBench [seconds]
  * [megabytes]}. {@link ConnectNettyBenchTest} runs it briefly so it keeps working.
@@ -41,7 +49,9 @@ public final class ConnectNettyBench implements AutoCloseable {
 
   private final Mesh mesh = new Mesh();
   private final EventLoopGroup serverLoops =
-      new NioEventLoopGroup(1, new DefaultThreadFactory("bench-srv", true));
+      new NioEventLoopGroup(2, new DefaultThreadFactory("bench-srv", true));
+  private final EventLoopGroup clientLoops =
+      new NioEventLoopGroup(2, new DefaultThreadFactory("bench-cli", true));
   private final ConnectNettyClient client;
   private final NettyTlsProvider provider;
 
@@ -79,24 +89,52 @@ public final class ConnectNettyBench implements AutoCloseable {
                 .build());
   }
 
-  /** Full handshakes per second, one after the other, for {@code seconds}. */
-  double handshakesPerSecond(double seconds) throws Exception {
-    long end = System.nanoTime() + (long) (seconds * 1e9);
-    long start = System.nanoTime();
+  /**
+   * New connections per second from {@code clients} threads, each looping for {@code seconds}:
+   * connect, full handshake, authorization, one byte there and back, close.
+   */
+  Result connectionsPerSecond(double seconds, int clients) throws Exception {
+    ExecutorService threads = Executors.newFixedThreadPool(clients);
+    try {
+      long cpu = processCpuNanos();
+      long start = System.nanoTime();
+      long end = start + (long) (seconds * 1e9);
+      List<Future<Integer>> counts = new ArrayList<>();
+      for (int i = 0; i < clients; i++) {
+        counts.add(threads.submit(() -> connectLoop(end)));
+      }
+      int total = 0;
+      for (Future<Integer> count : counts) {
+        total += count.get();
+      }
+      double elapsed = (System.nanoTime() - start) / 1e9;
+      return new Result(total / elapsed, (processCpuNanos() - cpu) / 1e3 / total);
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  private int connectLoop(long end) throws Exception {
     int count = 0;
     while (System.nanoTime() < end) {
-      Channel channel = connect(new Acks());
+      Acks acks = new Acks();
+      Channel channel = connect(acks);
+      channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1}));
+      acks.done.get(10, TimeUnit.SECONDS);
       channel.close().sync();
       count++;
     }
-    return count / ((System.nanoTime() - start) / 1e9);
+    return count;
   }
 
-  /** MB/s of application data sent over one connection, {@code megabytes} in total. */
-  double bulkMegabytesPerSecond(int megabytes) throws Exception {
+  /**
+   * Application data sent over one connection, {@code megabytes} in total: MB/s and CPU ms per GB.
+   */
+  Result bulk(int megabytes) throws Exception {
     Acks acks = new Acks();
     Channel channel = connect(acks);
     long total = (long) megabytes * 1024 * 1024;
+    long cpu = processCpuNanos();
     long start = System.nanoTime();
     long sent = 0;
     while (sent < total) {
@@ -111,18 +149,33 @@ public final class ConnectNettyBench implements AutoCloseable {
     channel.writeAndFlush(Unpooled.wrappedBuffer(new byte[] {1})).sync();
     acks.done.get(60, TimeUnit.SECONDS);
     double mbps = megabytes / ((System.nanoTime() - start) / 1e9);
+    double cpuMsPerGb = (processCpuNanos() - cpu) / 1e6 / (megabytes / 1024.0);
     channel.close().sync();
-    return mbps;
+    return new Result(mbps, cpuMsPerGb);
+  }
+
+  /** A rate and the CPU time of this process per unit of work. */
+  record Result(double rate, double cpu) {}
+
+  private static long processCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
   }
 
   private Channel connect(ChannelHandler handler) throws Exception {
-    Bootstrap bootstrap = mesh.bootstrap(handler).option(ChannelOption.TCP_NODELAY, true);
+    Bootstrap bootstrap =
+        new Bootstrap()
+            .group(clientLoops)
+            .channel(NioSocketChannel.class)
+            .option(ChannelOption.TCP_NODELAY, true)
+            .handler(handler);
     return client.connect(bootstrap).get(10, TimeUnit.SECONDS);
   }
 
   @Override
   public void close() {
     mesh.close();
+    clientLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     serverLoops.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
   }
 
@@ -153,26 +206,32 @@ public final class ConnectNettyBench implements AutoCloseable {
   }
 
   /**
-   * Measures both providers.
+   * Measures both providers and prints one line each.
    *
-   * @param args optional: seconds of handshakes per provider (default 5), bulk megabytes (256)
+   * @param args optional: seconds of new connections per provider (default 5), bulk megabytes
+   *     (default 256), client threads (default 4)
    * @throws Exception if a measurement fails
    */
   public static void main(String[] args) throws Exception {
     double seconds = args.length > 0 ? Double.parseDouble(args[0]) : 5;
     int megabytes = args.length > 1 ? Integer.parseInt(args[1]) : 256;
+    int clients = args.length > 2 ? Integer.parseInt(args[2]) : 4;
     for (NettyTlsProvider provider : List.of(NettyTlsProvider.JDK, NettyTlsProvider.OPENSSL)) {
       try (ConnectNettyBench bench = new ConnectNettyBench(provider)) {
-        bench.handshakesPerSecond(Math.min(1, seconds));
-        bench.bulkMegabytesPerSecond(Math.min(32, megabytes));
-        double handshakes = bench.handshakesPerSecond(seconds);
-        double bulk = bench.bulkMegabytesPerSecond(megabytes);
+        bench.connectionsPerSecond(Math.min(2, seconds), clients);
+        bench.bulk(Math.min(64, megabytes));
+        Result connections = bench.connectionsPerSecond(seconds, clients);
+        Result bulk = bench.bulk(megabytes);
         System.out.printf(
             Locale.ROOT,
-            "connect-netty %-7s  handshakes/s %8.1f   bulk MB/s %8.1f%n",
+            "connect-netty %-7s  new conns/s (%d clients) %7.1f  CPU us/conn %8.0f"
+                + "  |  bulk MB/s %7.1f  CPU ms/GB %6.0f%n",
             bench.provider,
-            handshakes,
-            bulk);
+            clients,
+            connections.rate(),
+            connections.cpu(),
+            bulk.rate(),
+            bulk.cpu());
       }
     }
   }

@@ -11,8 +11,8 @@ class ConnectNettyBenchTest {
   @EnumSource(names = {"JDK", "OPENSSL"})
   void measuresHandshakesAndBulk(NettyTlsProvider provider) throws Exception {
     try (ConnectNettyBench bench = new ConnectNettyBench(provider)) {
-      assertThat(bench.handshakesPerSecond(0.3)).isPositive();
-      assertThat(bench.bulkMegabytesPerSecond(4)).isPositive();
+      assertThat(bench.connectionsPerSecond(0.3, 2).rate()).isPositive();
+      assertThat(bench.bulk(4).rate()).isPositive();
     }
   }
 }
