@@ -1,9 +1,21 @@
 #!/usr/bin/env bash
 # The demo: builds what it needs, then tells the story of two Connect services (see README.md).
+#   ./demo.sh            the demo (dial by name, deny intention, CA rotation)
+#   ./demo.sh jetty      Jetty service answering with the caller's identity, JDK HTTP client
+#   ./demo.sh okhttp     OkHttp client calling https://echo.service.consul/
+#   ./demo.sh netty      Netty echo server and client
 # Runs on an embedded dev agent; set CONSUL_HTTP_ADDR (and CONSUL_HTTP_TOKEN) to use a real agent.
-# Exits 0 when every step of the story behaved, non-zero otherwise.
+# Exits 0 when every step behaved, non-zero otherwise.
 set -euo pipefail
 cd "$(dirname "$0")"
+
+case "${1:-demo}" in
+  demo) main=dev.connectnative.examples.demo.Demo ;;
+  jetty) main=dev.connectnative.examples.jetty.JettyExample ;;
+  okhttp) main=dev.connectnative.examples.okhttp.OkHttpExample ;;
+  netty) main=dev.connectnative.examples.netty.NettyEchoExample ;;
+  *) echo "usage: $0 [demo|jetty|okhttp|netty]" >&2; exit 64 ;;
+esac
 
 log="$(mktemp -t connectnative-demo-build.XXXXXX)"
 trap 'rm -f "$log" "$log.cp"' EXIT
@@ -17,4 +29,4 @@ if ! mvn -B -ntp -q -DskipTests -Dspotless.check.skip=true -pl examples -am inst
   exit 3
 fi
 
-java -cp "examples/target/classes:$(cat "$log.cp")" dev.connectnative.examples.demo.Demo
+java -cp "examples/target/classes:$(cat "$log.cp")" "$main"

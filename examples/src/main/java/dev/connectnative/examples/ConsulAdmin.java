@@ -40,6 +40,8 @@ import javax.net.ssl.TrustManagerFactory;
  * CLI, done through the agent's HTTP API (the 1.10 API, as recorded in {@code consul-golden}).
  *
  * <ul>
+ *   <li>registration: {@code PUT /v1/agent/service/register} with {@code "Connect": {"Native":
+ *       true}} and {@code PUT /v1/agent/service/deregister/<id>} (needs {@code service:write});
  *   <li>intentions: {@code PUT /v1/connect/intentions/exact?source=&destination=} and {@code
  *       DELETE} of the same (needs {@code intentions:write} on the destination);
  *   <li>CA rotation: {@code GET} then {@code PUT /v1/connect/ca/configuration} with a new private
@@ -87,6 +89,42 @@ public final class ConsulAdmin {
       builder.sslContext(agentTls(agent));
     }
     this.http = builder.build();
+  }
+
+  /**
+   * Registers a Connect-native instance of {@code name} with the agent, ID {@code <name>-<port>},
+   * without health checks (so it is healthy at once). For servers whose port is known only once
+   * they run; {@code Connect.service(name).register(address, port)} does the same with a TTL check
+   * kept passing.
+   *
+   * @param name the service name
+   * @param address the address other services dial
+   * @param port the port other services dial
+   * @return the instance ID, for {@link #deregister(String)}
+   * @throws AdminException if the agent does not answer 200
+   */
+  public String register(String name, String address, int port) {
+    requireNonNull(name, "name");
+    requireNonNull(address, "address");
+    String id = name + "-" + port;
+    ObjectNode body = JSON.createObjectNode();
+    body.put("ID", id);
+    body.put("Name", name);
+    body.put("Address", address);
+    body.put("Port", port);
+    body.putObject("Connect").put("Native", true);
+    send("PUT", "/v1/agent/service/register", body.toString());
+    return id;
+  }
+
+  /**
+   * Removes an instance registered with {@link #register(String, String, int)}.
+   *
+   * @param id the instance ID
+   * @throws AdminException if the agent does not answer 200
+   */
+  public void deregister(String id) {
+    send("PUT", "/v1/agent/service/deregister/" + URLEncoder.encode(id, UTF_8), null);
   }
 
   /**

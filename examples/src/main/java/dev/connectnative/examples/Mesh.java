@@ -6,7 +6,6 @@ import dev.connectnative.AgentConfig;
 import dev.connectnative.Connect;
 import dev.connectnative.testkit.DevAgent;
 import java.time.Duration;
-import java.util.Map;
 
 /**
  * The Consul agent an example runs against: the real agent named by {@code CONSUL_HTTP_ADDR} (with
@@ -37,29 +36,36 @@ public final class Mesh implements AutoCloseable {
   }
 
   /**
-   * Connects to the agent named by the process environment, or starts the embedded dev agent.
+   * Connects to the agent named by the process environment ({@code CONSUL_HTTP_ADDR}, …), or starts
+   * the embedded dev agent when {@code CONSUL_HTTP_ADDR} is not set.
    *
    * @return the mesh; close it when done
    * @throws IllegalArgumentException if a {@code CONSUL_*} variable cannot be understood
    */
   public static Mesh start() {
-    return start(System.getenv());
+    String address = System.getenv("CONSUL_HTTP_ADDR");
+    if (address != null && !address.isBlank()) {
+      return connect(AgentConfig.fromEnvironment());
+    }
+    return startEmbedded();
   }
 
   /**
-   * Connects to the agent named by {@code environment}, or starts the embedded dev agent when it
-   * has no {@code CONSUL_HTTP_ADDR}.
+   * Uses the agent {@code agent} describes; nothing is started.
    *
-   * @param environment the variables to read, e.g. {@link System#getenv()}
-   * @return the mesh; close it when done
-   * @throws IllegalArgumentException if a {@code CONSUL_*} variable cannot be understood
+   * @param agent how to reach the agent
+   * @return the mesh
    */
-  public static Mesh start(Map<String, String> environment) {
-    requireNonNull(environment, "environment");
-    String address = environment.get("CONSUL_HTTP_ADDR");
-    if (address != null && !address.isBlank()) {
-      return new Mesh(AgentConfig.fromEnvironment(), null);
-    }
+  public static Mesh connect(AgentConfig agent) {
+    return new Mesh(requireNonNull(agent, "agent"), null);
+  }
+
+  /**
+   * Starts the embedded dev agent on a free loopback port.
+   *
+   * @return the mesh; close it to stop the agent
+   */
+  public static Mesh startEmbedded() {
     DevAgent dev = DevAgent.builder().leafRenewJitter(DEV_LEAF_RENEW_JITTER).start();
     return new Mesh(AgentConfig.builder().address(dev.address()).build(), dev);
   }

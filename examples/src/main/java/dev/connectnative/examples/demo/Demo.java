@@ -92,6 +92,22 @@ public final class Demo {
    */
   public static int run(PrintStream out) {
     try (Mesh mesh = Mesh.start()) {
+      return run(mesh, out);
+    } catch (RuntimeException e) {
+      out.println("DEMO FAILED: no agent to run against: " + e.getMessage());
+      return 2;
+    }
+  }
+
+  /**
+   * Runs the demo against {@code mesh}.
+   *
+   * @param mesh the agent to run against; left open
+   * @param out where the story is told
+   * @return 0 when every step behaved, 1 when a step misbehaved, 2 on an unexpected error
+   */
+  public static int run(Mesh mesh, PrintStream out) {
+    try {
       new Demo(mesh, out).tell();
       return 0;
     } catch (Story.StepFailed e) {
@@ -160,10 +176,17 @@ public final class Demo {
   private Conversation converse(ConnectService web, String line, ServiceIdentity webId)
       throws IOException {
     story.chapter("web dials echo by name");
-    Conversation c = new Conversation(web.dial("echo", DIAL));
+    Conversation c;
+    String reply;
+    try {
+      c = new Conversation(web.dial("echo", DIAL));
+      reply = c.ask(line);
+    } catch (IOException e) {
+      story.require(false, "web to reach echo, but: " + e.getMessage());
+      throw e;
+    }
     ServiceIdentity server = ConnectIdentity.of(c.socket.getSession());
     story.say("web -> echo:   " + line);
-    String reply = c.ask(line);
     story.say("echo -> web:   " + reply);
     story.say("web verified the server in the handshake: " + server);
     story.check(
