@@ -17,8 +17,10 @@ import java.util.regex.Pattern;
  *
  * <pre>{@code
  * java -jar connect-benchmarks/target/benchmarks.jar [--quick] [--rounds N] [--bulk-mb N]
- *     [--conn-seconds S] [--warmup-seconds S] [--only REGEX] [--report FILE]
+ *     [--conn-seconds S] [--warmup-seconds S] [--only REGEX] [--no-checks] [--report FILE]
  * }</pre>
+ *
+ * <p>After the table come the counted {@link Checks} (skip them with {@code --no-checks}).
  *
  * <p>Progress goes to stderr, the table to stdout and, with {@code --report}, to a file.
  */
@@ -26,7 +28,7 @@ public final class LoopbackHarness {
   private static final int CLIENTS = 4;
   private static final String USAGE =
       "usage: java -jar benchmarks.jar [--quick] [--rounds N] [--bulk-mb N] [--conn-seconds S]"
-          + " [--warmup-seconds S] [--only REGEX] [--report FILE]";
+          + " [--warmup-seconds S] [--only REGEX] [--no-checks] [--report FILE]";
 
   private LoopbackHarness() {}
 
@@ -59,6 +61,10 @@ public final class LoopbackHarness {
         }
       }
       String table = options.describe() + "\n\n" + results.markdown(Paths.ratios());
+      if (options.checks) {
+        progress.println("checks");
+        table += "\n" + Checks.markdown();
+      }
       System.out.println(table);
       if (options.report != null) {
         Files.writeString(options.report, table);
@@ -151,6 +157,7 @@ public final class LoopbackHarness {
     Duration connDuration = Duration.ofSeconds(3);
     Duration warmup = Duration.ofSeconds(5);
     Pattern only = Pattern.compile("");
+    boolean checks = true;
     java.nio.file.Path report;
 
     static Options parse(String[] args) {
@@ -169,6 +176,7 @@ public final class LoopbackHarness {
           case "--conn-seconds" -> o.connDuration = seconds(value(args, ++i, arg));
           case "--warmup-seconds" -> o.warmup = seconds(value(args, ++i, arg));
           case "--only" -> o.only = Pattern.compile(value(args, ++i, arg));
+          case "--no-checks" -> o.checks = false;
           case "--report" -> o.report = java.nio.file.Path.of(value(args, ++i, arg));
           case "--help" -> {
             System.out.println(USAGE);

@@ -1,5 +1,6 @@
 package dev.connectnative.benchmarks;
 
+import dev.connectnative.netty.NettyTlsProvider;
 import java.security.Provider;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,6 +17,9 @@ final class Paths {
   static final String NETTY_JDK = "Netty + JDK SSLEngine";
   static final String HAPROXY = "two HAProxy sidecars, no resumption";
   static final String STUNNEL = "two stunnel sidecars, no resumption";
+  static final String CN_JDK = "connectnative JDK";
+  static final String CN_JDK_UNCACHED = "connectnative JDK, uncached authz";
+  static final String CN_NETTY_OPENSSL = "connectnative Netty + BoringSSL";
 
   private Paths() {}
 
@@ -31,12 +35,25 @@ final class Paths {
         new Candidate(NETTY_OPENSSL_RESUMED, () -> NettyPath.openSsl(pki, true)),
         new Candidate(NETTY_JDK, () -> NettyPath.jdk(pki)),
         new Candidate(HAPROXY, () -> new SidecarPath(SidecarPath.Kind.HAPROXY, pki)),
-        new Candidate(STUNNEL, () -> new SidecarPath(SidecarPath.Kind.STUNNEL, pki)));
+        new Candidate(STUNNEL, () -> new SidecarPath(SidecarPath.Kind.STUNNEL, pki)),
+        new Candidate(CN_JDK, () -> new ConnectnativePath(CN_JDK, b -> b, false)),
+        new Candidate(CN_JDK_UNCACHED, () -> new ConnectnativePath(CN_JDK_UNCACHED, b -> b, true)),
+        new Candidate(
+            CN_NETTY_OPENSSL,
+            () -> new ConnectnativeNettyPath(CN_NETTY_OPENSSL, NettyTlsProvider.OPENSSL)));
   }
 
   /** The ratio lines printed under the table, each computed per round and then the median. */
   static List<Ratio> ratios() {
     return List.of(
+        new Ratio(CN_NETTY_OPENSSL, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(CN_NETTY_OPENSSL, HAPROXY, Metric.BULK_MB_PER_S),
+        new Ratio(CN_NETTY_OPENSSL, HAPROXY, Metric.CPU_MS_PER_GB),
+        new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.CONNS_PER_S),
+        new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.BULK_MB_PER_S),
+        new Ratio(CN_JDK, JDK, Metric.CONNS_PER_S),
+        new Ratio(CN_JDK, JDK, Metric.BULK_MB_PER_S),
+        new Ratio(CN_JDK_UNCACHED, CN_JDK, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL_RESUMED, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL, HAPROXY, Metric.BULK_MB_PER_S),

@@ -42,6 +42,17 @@ final class SocketConn implements Conn {
     }
   }
 
+  /** Wraps a socket that is already connected (and, for TLS, handshaken). */
+  static SocketConn connected(Socket socket) throws IOException {
+    try {
+      socket.setSoTimeout(READ_TIMEOUT_MS);
+      return new SocketConn(socket);
+    } catch (IOException | RuntimeException e) {
+      socket.close();
+      throw e;
+    }
+  }
+
   @Override
   public InputStream in() {
     return in;

@@ -27,7 +27,8 @@ class PathsSmokeTest {
           Paths.NETTY_OPENSSL,
           Paths.NETTY_OPENSSL_RESUMED,
           Paths.HAPROXY,
-          Paths.STUNNEL);
+          Paths.STUNNEL,
+          Paths.CN_NETTY_OPENSSL);
 
   static Stream<String> paths() {
     return Paths.all(PKI).stream().map(Paths.Candidate::name);
