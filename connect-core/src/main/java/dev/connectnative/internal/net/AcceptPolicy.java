@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import dev.connectnative.Authorizer;
 import dev.connectnative.internal.authz.LiveConnections;
 import java.time.Duration;
+import java.util.concurrent.ScheduledExecutorService;
 
 /**
  * What every accepted connection of a service goes through: a handshake bounded by {@code
@@ -18,6 +19,9 @@ import java.time.Duration;
  * @param handshakeTimeout the longest a client may take to complete its handshake
  * @param authorizationTimeout the longest wait for a decision
  * @param events where outcomes are reported
+ * @param deadlines closes connections whose handshake overruns {@code handshakeTimeout}, or {@code
+ *     null} to bound the handshake by the socket read timeout only (a peer trickling bytes can then
+ *     keep it going longer)
  */
 public record AcceptPolicy(
     String target,
@@ -25,7 +29,8 @@ public record AcceptPolicy(
     LiveConnections connections,
     Duration handshakeTimeout,
     Duration authorizationTimeout,
-    ConnectEvents events) {
+    ConnectEvents events,
+    ScheduledExecutorService deadlines) {
 
   /** Default handshake timeout of an accepted connection: 10 seconds. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -40,6 +45,17 @@ public record AcceptPolicy(
     positive(handshakeTimeout, "handshakeTimeout");
     positive(authorizationTimeout, "authorizationTimeout");
     events = SafeEvents.of(requireNonNull(events, "events"));
+  }
+
+  /** A policy whose handshakes are bounded by the socket read timeout only. */
+  public AcceptPolicy(
+      String target,
+      Authorizer authorizer,
+      LiveConnections connections,
+      Duration handshakeTimeout,
+      Duration authorizationTimeout,
+      ConnectEvents events) {
+    this(target, authorizer, connections, handshakeTimeout, authorizationTimeout, events, null);
   }
 
   private static void positive(Duration d, String name) {

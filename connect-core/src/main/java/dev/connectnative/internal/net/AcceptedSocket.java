@@ -100,8 +100,13 @@ final class AcceptedSocket extends SSLSocket implements LiveConnection {
   private void handshakeAndAuthorize() throws IOException {
     int previous = ssl.getSoTimeout();
     ssl.setSoTimeout((int) policy.handshakeTimeout().toMillis());
-    try {
-      ssl.startHandshake();
+    try (HandshakeDeadline deadline =
+        HandshakeDeadline.arm(policy.deadlines(), raw, policy.handshakeTimeout())) {
+      try {
+        ssl.startHandshake();
+      } catch (IOException e) {
+        throw deadline.expired() ? new SocketTimeoutException("handshake deadline passed") : e;
+      }
     } catch (SocketTimeoutException e) {
       String reason =
           "client at "

@@ -114,7 +114,7 @@ public final class DialAccept implements AutoCloseable {
                       scheduler));
       this.ownsResolver = true;
     }
-    this.dialer = new Dialer(name, context, source, resolver, events, new Random());
+    this.dialer = new Dialer(name, context, source, resolver, events, new Random(), scheduler);
     this.policy =
         new AcceptPolicy(
             name,
@@ -122,7 +122,8 @@ public final class DialAccept implements AutoCloseable {
             live,
             AcceptPolicy.DEFAULT_HANDSHAKE_TIMEOUT,
             AcceptPolicy.DEFAULT_AUTHORIZATION_TIMEOUT,
-            events);
+            events,
+            scheduler);
     trust.clientAuthorizer(
         new ClientAuthorizerHook(
             name, authorizer, AcceptPolicy.DEFAULT_AUTHORIZATION_TIMEOUT, events));

@@ -19,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -27,6 +28,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -64,6 +66,7 @@ public final class Dialer {
   private final Resolver resolver;
   private final ConnectEvents events;
   private final AtomicInteger next;
+  private final ScheduledExecutorService deadlines;
 
   /**
    * Creates a dialer.
@@ -74,6 +77,7 @@ public final class Dialer {
    * @param resolver finds instances
    * @param events where dial outcomes are reported
    * @param random picks the first instance to try
+   * @param deadlines closes connections whose handshake overruns its timeout
    */
   public Dialer(
       String self,
@@ -81,13 +85,15 @@ public final class Dialer {
       IdentitySource identity,
       Resolver resolver,
       ConnectEvents events,
-      Random random) {
+      Random random,
+      ScheduledExecutorService deadlines) {
     this.self = requireNonNull(self, "self");
     this.tls = requireNonNull(context, "context").getSocketFactory();
     this.clientSessions = context.getClientSessionContext();
     this.identity = requireNonNull(identity, "identity");
     this.resolver = requireNonNull(resolver, "resolver");
     this.events = SafeEvents.of(requireNonNull(events, "events"));
+    this.deadlines = requireNonNull(deadlines, "deadlines");
     this.next = new AtomicInteger(requireNonNull(random, "random").nextInt(Integer.MAX_VALUE));
     identity.addListener(
         (previous, current) -> {
@@ -212,9 +218,11 @@ public final class Dialer {
       ssl.setUseClientMode(true);
       ExpectedPeers.expect(ssl, expected);
       long left = remainingNanos - TimeUnit.MILLISECONDS.toNanos(connectMillis);
-      ssl.setSoTimeout(millis(options.handshakeTimeout().toNanos(), Math.max(left, 1_000_000)));
-      try {
-        ssl.startHandshake();
+      int handshakeMillis = millis(options.handshakeTimeout().toNanos(), Math.max(left, 1_000_000));
+      ssl.setSoTimeout(handshakeMillis);
+      try (HandshakeDeadline deadline =
+          HandshakeDeadline.arm(deadlines, raw, Duration.ofMillis(handshakeMillis))) {
+        handshake(ssl, deadline);
       } catch (SocketTimeoutException e) {
         throw new SocketTimeoutException(
             "no TLS handshake within " + options.handshakeTimeout().toMillis() + " ms");
@@ -237,6 +245,14 @@ public final class Dialer {
     } catch (IOException | RuntimeException e) {
       close(ssl != null ? ssl : raw);
       throw e;
+    }
+  }
+
+  private static void handshake(SSLSocket ssl, HandshakeDeadline deadline) throws IOException {
+    try {
+      ssl.startHandshake();
+    } catch (IOException e) {
+      throw deadline.expired() ? new SocketTimeoutException("handshake deadline passed") : e;
     }
   }
 

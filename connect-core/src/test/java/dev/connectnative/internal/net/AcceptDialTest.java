@@ -17,11 +17,15 @@ import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.testkit.TestCa;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
@@ -43,6 +47,13 @@ class AcceptDialTest {
       CachingAuthorizer.builder(intentions).events(events).build();
   private final LiveConnections live = new LiveConnections(events);
   private final AtomicInteger fullHandshakes = new AtomicInteger();
+  private final ScheduledExecutorService deadlines =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "connect-test-deadlines");
+            t.setDaemon(true);
+            return t;
+          });
   private EchoServer server;
 
   @BeforeEach
@@ -60,15 +71,17 @@ class AcceptDialTest {
   @AfterEach
   void stop() throws IOException {
     server.close();
+    deadlines.shutdownNow();
   }
 
   private AcceptPolicy policy(Duration handshakeTimeout) {
     return new AcceptPolicy(
-        "echo", authorizer, live, handshakeTimeout, Duration.ofSeconds(5), events);
+        "echo", authorizer, live, handshakeTimeout, Duration.ofSeconds(5), events, deadlines);
   }
 
   private Dialer dialer(MeshService from, Resolver resolver) {
-    return new Dialer(from.name, from.context, from.source, resolver, events, new Random(7));
+    return new Dialer(
+        from.name, from.context, from.source, resolver, events, new Random(7), deadlines);
   }
 
   private Resolver echoAt(int... ports) {
@@ -158,11 +171,88 @@ class AcceptDialTest {
   }
 
   @Test
+  void aClientTricklingItsHandshakeIsCutOffAtTheDeadline() throws Exception {
+    server.close();
+    server = new EchoServer(echo, policy(Duration.ofMillis(400)));
+    try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
+      OutputStream out = slow.getOutputStream();
+      byte[] clientHelloStart = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc};
+      AtomicInteger sent = new AtomicInteger();
+      ScheduledFuture<?> trickle =
+          deadlines.scheduleAtFixedRate(
+              () -> {
+                int i = sent.getAndIncrement();
+                try {
+                  out.write(clientHelloStart[i % clientHelloStart.length]);
+                  out.flush();
+                } catch (IOException e) {
+                  throw new java.io.UncheckedIOException(e);
+                }
+              },
+              0,
+              100,
+              TimeUnit.MILLISECONDS);
+      try {
+        Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
+        assertThat(serverSide).hasMessageContaining("did not complete its handshake within 400 ms");
+        assertThat(sent.get())
+            .as("bytes kept arriving, so no read ever timed out")
+            .isGreaterThan(4);
+      } finally {
+        trickle.cancel(false);
+      }
+    }
+  }
+
+  @Test
+  void aServerTricklingItsHandshakeFailsTheDialWithinItsTimeout() throws Exception {
+    try (java.net.ServerSocket slowServer =
+        new java.net.ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      deadlines.execute(
+          () -> {
+            try {
+              Socket accepted = slowServer.accept();
+              accepted.getInputStream().read();
+              accepted.getOutputStream().write(0x16);
+              accepted.getOutputStream().flush();
+              deadlines.scheduleAtFixedRate(
+                  () -> {
+                    try {
+                      accepted.getOutputStream().write(0x03);
+                    } catch (IOException e) {
+                      throw new java.io.UncheckedIOException(e);
+                    }
+                  },
+                  100,
+                  100,
+                  TimeUnit.MILLISECONDS);
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          });
+      DialOptions options = DialOptions.builder().handshakeTimeout(Duration.ofMillis(500)).build();
+      Dialer dialer = dialer(web, echoAt(slowServer.getLocalPort()));
+      long start = System.nanoTime();
+      assertThatThrownBy(() -> dialer.dial("echo", options))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining("no TLS handshake within 500 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
   void resumedSessionIsAuthorizedAgain() throws Exception {
     server.close();
     server = new EchoServer(echo.resumable, policy(Duration.ofSeconds(5)));
     Dialer dialer =
-        new Dialer("web", web.resumable, web.source, echoAt(server.port()), events, new Random(7));
+        new Dialer(
+            "web",
+            web.resumable,
+            web.source,
+            echoAt(server.port()),
+            events,
+            new Random(7),
+            deadlines);
     try (SSLSocket first = dialer.dial("echo", DialOptions.DEFAULTS)) {
       assertThat(exchange(first, "first")).isEqualTo("first");
     }
@@ -196,7 +286,14 @@ class AcceptDialTest {
     server.close();
     server = new EchoServer(echo.resumable, policy(Duration.ofSeconds(5)));
     Dialer dialer =
-        new Dialer("web", web.resumable, web.source, echoAt(server.port()), events, new Random(7));
+        new Dialer(
+            "web",
+            web.resumable,
+            web.source,
+            echoAt(server.port()),
+            events,
+            new Random(7),
+            deadlines);
     for (int i = 0; i < 2; i++) {
       try (SSLSocket socket = dialer.dial("echo", DialOptions.DEFAULTS)) {
         assertThat(exchange(socket, "r" + i)).isEqualTo("r" + i);

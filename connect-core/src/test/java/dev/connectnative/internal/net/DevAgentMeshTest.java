@@ -58,7 +58,13 @@ class DevAgentMeshTest {
         new EchoServer(
             echo,
             new AcceptPolicy(
-                "echo", authorizer, live, Duration.ofSeconds(5), Duration.ofSeconds(5), events));
+                "echo",
+                authorizer,
+                live,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(5),
+                events,
+                scheduler));
     agent.registerService("echo", server.port());
     resolver =
         new HealthResolver(
@@ -77,7 +83,8 @@ class DevAgentMeshTest {
   }
 
   private Dialer dialer(MeshService from) {
-    return new Dialer(from.name, from.context, from.source, resolver, events, new Random(3));
+    return new Dialer(
+        from.name, from.context, from.source, resolver, events, new Random(3), scheduler);
   }
 
   private static String exchange(SSLSocket socket, String text) throws IOException {
@@ -176,7 +183,8 @@ class DevAgentMeshTest {
     agent.faults().failWith("/v1/health/connect/", 403, "Permission denied");
     assertThatThrownBy(
             () ->
-                new Dialer("web", web.context, web.source, failing, events, new Random(1))
+                new Dialer(
+                        "web", web.context, web.source, failing, events, new Random(1), scheduler)
                     .dial("echo", DialOptions.DEFAULTS))
         .isInstanceOf(IOException.class)
         .hasMessageStartingWith("cannot dial \"echo\": cannot find instances of echo")
