@@ -46,6 +46,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * one passed to the builder); call it after the server channels are closed.
  */
 public final class ConnectNettyServer extends ChannelInitializer<Channel> implements AutoCloseable {
+  /** Time allowed for an authorization decision when none is set: 5 seconds. */
+  public static final Duration DEFAULT_AUTHORIZATION_TIMEOUT = Duration.ofSeconds(5);
+
   private final String service;
   private final SslContext sslContext;
   private final NettyTlsProvider provider;
@@ -72,9 +75,6 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     this.authorizationTimeout =
         b.authorizationTimeout != null ? b.authorizationTimeout : DEFAULT_AUTHORIZATION_TIMEOUT;
   }
-
-  /** Time allowed for an authorization decision when none is set: 5 seconds. */
-  public static final Duration DEFAULT_AUTHORIZATION_TIMEOUT = Duration.ofSeconds(5);
 
   /**
    * Returns the TLS provider in use: {@link NettyTlsProvider#JDK} or {@link
@@ -119,6 +119,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     }
     SslHandler tls = sslContext.newHandler(channel.alloc(), executor);
     CompletableFuture<AuthorizationRequest> allowed = new CompletableFuture<>();
+    CompletableFuture<Channel> opened = new CompletableFuture<>();
     ConnectionGate gate =
         new ConnectionGate(
             "connection from " + channel.remoteAddress() + " to " + service,
@@ -132,9 +133,9 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
                         }),
             authorizationTimeout,
             ConnectNetty.PEER_IDENTITY,
-            new CompletableFuture<>());
+            opened);
     if (liveConnections != null) {
-      allowed.thenAccept(request -> LiveChannel.track(channel, request, liveConnections));
+      opened.thenAccept(open -> LiveChannel.track(open, allowed.join(), liveConnections));
     }
     channel.pipeline().addLast("connect-tls", tls);
     channel.pipeline().addLast("connect-authorization", gate);

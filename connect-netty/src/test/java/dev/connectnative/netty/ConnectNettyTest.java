@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.connectnative.AuthorizationDecision;
 import dev.connectnative.AuthorizationRequest;
+import dev.connectnative.Connect;
+import dev.connectnative.ConnectService;
+import dev.connectnative.IdentityListener;
 import dev.connectnative.IdentitySnapshot;
+import dev.connectnative.IdentitySource;
+import dev.connectnative.IdentityStatus;
 import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
@@ -26,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -449,6 +455,45 @@ class ConnectNettyTest {
     assertThat(revoked).isEqualTo(1);
     assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
     assertThat(server.events).containsExactly("active", "read", "inactive");
+  }
+
+  @Test
+  void aClientThatIsNotReadyFailsToConnectWithTheReason() throws Exception {
+    IdentitySource nothingYet =
+        new IdentitySource() {
+          @Override
+          public Optional<IdentitySnapshot> current() {
+            return Optional.empty();
+          }
+
+          @Override
+          public void addListener(IdentityListener listener) {}
+
+          @Override
+          public IdentityStatus status() {
+            return new IdentityStatus(false, false, Optional.empty());
+          }
+
+          @Override
+          public void close() {}
+        };
+    ConnectService lonely =
+        mesh.own(
+            Connect.service("lonely")
+                .identitySource(nothingYet)
+                .authorizer(mesh.intentions)
+                .build());
+    ConnectNettyClient client =
+        mesh.own(
+            ConnectNetty.client(lonely, "echo")
+                .provider(NettyTlsProvider.JDK)
+                .resolver(Resolver.of(List.of(instance(1))))
+                .build());
+
+    assertThatThrownBy(
+            () -> client.connect(mesh.bootstrap(Recorder.sink())).get(10, TimeUnit.SECONDS))
+        .hasCauseInstanceOf(java.io.IOException.class)
+        .hasMessageContaining("cannot connect to \"echo\": service \"lonely\" not ready");
   }
 
   @Test
