@@ -4,6 +4,7 @@
 #   ./demo.sh jetty      Jetty service answering with the caller's identity, JDK HTTP client
 #   ./demo.sh okhttp     OkHttp client calling https://echo.service.consul/
 #   ./demo.sh netty      Netty echo server and client
+#   ./demo.sh grpc       gRPC (grpc-netty) service and client
 # Runs on an embedded dev agent; set CONSUL_HTTP_ADDR (and CONSUL_HTTP_TOKEN) to use a real agent.
 # Exits 0 when every step behaved, non-zero otherwise.
 set -euo pipefail
@@ -14,7 +15,8 @@ case "${1:-demo}" in
   jetty) main=dev.connectnative.examples.jetty.JettyExample ;;
   okhttp) main=dev.connectnative.examples.okhttp.OkHttpExample ;;
   netty) main=dev.connectnative.examples.netty.NettyEchoExample ;;
-  *) echo "usage: $0 [demo|jetty|okhttp|netty]" >&2; exit 64 ;;
+  grpc) main=dev.connectnative.examples.grpc.GrpcExample ;;
+  *) echo "usage: $0 [demo|jetty|okhttp|netty|grpc]" >&2; exit 64 ;;
 esac
 
 log="$(mktemp -t connectnative-demo-build.XXXXXX)"

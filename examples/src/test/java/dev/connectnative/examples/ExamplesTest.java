@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.connectnative.AgentConfig;
 import dev.connectnative.examples.demo.Demo;
+import dev.connectnative.examples.grpc.GrpcExample;
 import dev.connectnative.examples.jetty.JettyExample;
 import dev.connectnative.examples.netty.NettyEchoExample;
 import dev.connectnative.examples.okhttp.OkHttpExample;
@@ -93,6 +94,15 @@ class ExamplesTest {
     assertThat(output())
         .containsPattern("web connected to spiffe://[^/]+/ns/default/dc/dc1/svc/echo")
         .containsPattern("netty echo saw you as spiffe://[^/]+/ns/default/dc/dc1/svc/web");
+  }
+
+  @Test
+  void grpcCallCarriesTheCallersIdentity() throws Exception {
+    new GrpcExample().run(mesh, out);
+
+    assertThat(output())
+        .contains("greeter -> web: hello web, greeter saw you as spiffe://")
+        .containsPattern("greeter saw you as spiffe://[^/]+/ns/default/dc/dc1/svc/web");
   }
 
   private String output() {
