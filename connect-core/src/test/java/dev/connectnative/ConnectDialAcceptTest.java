@@ -188,6 +188,20 @@ class ConnectDialAcceptTest {
   }
 
   @Test
+  void dialingBeforeTheServiceIsReadySaysWhatIsMissing() {
+    agent.faults().failWith("/v1/agent/connect/ca/leaf/api", 403, "Permission denied");
+    try (ConnectService api = Connect.service("api").agent(agentConfig).build()) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> api.status().lastError().isPresent());
+      assertThatThrownBy(() -> api.dial("echo"))
+          .isInstanceOf(IOException.class)
+          .hasMessageStartingWith("cannot dial \"echo\": service \"api\" not ready: no ")
+          .hasMessageContaining("leaf certificate")
+          .hasMessageContaining("403 Permission denied")
+          .hasCauseInstanceOf(NotReadyException.class);
+    }
+  }
+
+  @Test
   void dialingAfterCloseIsRefused() {
     web.close();
     assertThatThrownBy(() -> web.dial("echo"))

@@ -6,6 +6,7 @@ import dev.connectnative.ConnectException;
 import dev.connectnative.DialOptions;
 import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.IdentitySource;
+import dev.connectnative.IdentityStatus;
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.NotReadyException;
 import dev.connectnative.Resolver;
@@ -152,14 +153,19 @@ public final class Dialer {
 
   private IdentitySnapshot ready(String name) throws IOException {
     Optional<IdentitySnapshot> snapshot = identity.current();
-    if (snapshot.isEmpty()) {
-      NotReadyException cause =
-          new NotReadyException(
-              "service \"" + self + "\" not ready: missing " + identity.status().missing(),
-              identity.status().lastError().orElse(null));
-      throw new IOException("cannot dial \"" + name + "\": " + cause.getMessage(), cause);
+    if (snapshot.isPresent()) {
+      return snapshot.get();
     }
-    return snapshot.get();
+    IdentityStatus status = identity.status();
+    StringBuilder why = new StringBuilder("service \"").append(self).append("\" not ready: no ");
+    why.append(status.missing().isEmpty() ? "identity" : String.join(" and no ", status.missing()));
+    why.append(" yet");
+    status.lastError().ifPresent(e -> why.append("; last error: ").append(e.getMessage()));
+    NotReadyException cause =
+        new NotReadyException(why.toString(), status.lastError().orElse(null));
+    IOException e = new IOException("cannot dial \"" + name + "\": " + cause.getMessage(), cause);
+    events.dialFailed(name, null, e);
+    throw e;
   }
 
   private List<ServiceInstance> resolve(String name, DialOptions options, long deadline)
