@@ -40,7 +40,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
-import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -79,9 +78,9 @@ public final class ConnectNettyClient implements AutoCloseable {
   private final SslContext sslContext;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
+  private final TargetTrustManager trust;
   private final AtomicInteger next =
       new AtomicInteger(ThreadLocalRandom.current().nextInt(1 << 16));
-  private final AtomicInteger connections = new AtomicInteger();
   private final AtomicBoolean closed = new AtomicBoolean();
 
   private ConnectNettyClient(Builder b, SslProvider sslProvider, ExecutorService owned) {
@@ -92,7 +91,7 @@ public final class ConnectNettyClient implements AutoCloseable {
     this.sslProvider = sslProvider;
     this.ownedExecutor = owned;
     this.executor = b.executor != null ? b.executor : owned;
-    TargetTrustManager trust = new TargetTrustManager(service.trustManager(), this::targetIdentity);
+    this.trust = new TargetTrustManager(service.trustManager(), this::targetIdentity);
     this.sslContext = NettySslContexts.client(service, sslProvider, b.applicationProtocols, trust);
   }
 
@@ -356,12 +355,8 @@ public final class ConnectNettyClient implements AutoCloseable {
       SSLEngine engine = tls.engine();
       ExpectedPeers.expect(engine, expected);
       if (sslProvider == SslProvider.JDK) {
-        // JSSE resumes a session only for an equal identification algorithm; ours is opaque to
-        // the Connect trust manager and unique, so every connection gets a full handshake.
-        SSLParameters parameters = engine.getSSLParameters();
-        parameters.setEndpointIdentificationAlgorithm(
-            "connectnative-netty-" + connections.incrementAndGet());
-        engine.setSSLParameters(parameters);
+        String tag = trust.tag(engine, expected);
+        channel.closeFuture().addListener(closed -> trust.untag(tag));
       }
       ConnectionGate gate =
           new ConnectionGate(

@@ -284,6 +284,35 @@ class ConnectNettyTest {
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "OPENSSL"})
+  void theDialedInstanceIdentityIsCheckedInTheHandshakeWithAlpnToo(NettyTlsProvider provider)
+      throws Exception {
+    ConnectNettyServer tls =
+        mesh.own(
+            ConnectNetty.server(echo.service())
+                .provider(provider)
+                .authorizer(authorizer)
+                .applicationProtocols("h2")
+                .childHandler(Recorder.echo())
+                .build());
+    int port = mesh.listen(tls);
+    ServiceInstance inDc2 = ServiceInstance.of("echo", "dc2", "127.0.0.1", port);
+    ConnectNettyClient h2 =
+        mesh.own(
+            ConnectNetty.client(web.service(), "echo")
+                .provider(provider)
+                .applicationProtocols("h2")
+                .resolver(Resolver.of(List.of(inDc2)))
+                .build());
+
+    CompletableFuture<Channel> attempt = h2.connect(mesh.bootstrap(Recorder.sink()));
+
+    assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("but this connection expects " + inDc2.expectedIdentity(td()));
+    assertThat(causes(attempt)).anyMatch(SSLException.class::isInstance);
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
   void failsOverToTheNextInstance(NettyTlsProvider provider) throws Exception {
     int port = serve(echo, provider, Recorder.echo());
     int closedPort;

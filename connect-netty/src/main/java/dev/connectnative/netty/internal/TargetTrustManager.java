@@ -7,22 +7,32 @@ import dev.connectnative.internal.tls.ExpectedPeers;
 import java.net.Socket;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * The client-side trust manager of a context bound to one target service.
  *
  * <p>A connection whose engine was registered in {@link ExpectedPeers} (the adapter's own dials,
- * which know the exact instance) is checked against that registration. Any other engine the context
- * handshakes with, e.g. one created by gRPC, or the inner JDK engine behind Netty's ALPN wrapper,
- * is registered first with the context's target identity, so a server that is not the target is
- * still refused inside the handshake. Thread-safe.
+ * which know the exact instance) is checked against that registration. Netty hides the JDK engine
+ * behind a wrapper when ALPN is on, and the JDK hands the inner engine to the trust manager; the
+ * adapter's dials therefore also {@link #tag} their JDK engines through the SSL parameters, which
+ * the wrapper shares with the inner engine, and the tag finds the dial's identity. Any other
+ * engine, e.g. one created by gRPC, is registered with the context's target identity, so a server
+ * that is not the target is still refused inside the handshake. Thread-safe.
  */
 public final class TargetTrustManager extends X509ExtendedTrustManager {
+  private static final String TAG_PREFIX = "connectnative-netty-";
+  private static final AtomicLong TAGS = new AtomicLong();
+
   private final X509ExtendedTrustManager delegate;
   private final Supplier<ServiceIdentity> target;
+  private final Map<String, ServiceIdentity> tagged = new ConcurrentHashMap<>();
 
   /**
    * Creates the trust manager.
@@ -34,6 +44,27 @@ public final class TargetTrustManager extends X509ExtendedTrustManager {
   public TargetTrustManager(X509ExtendedTrustManager delegate, Supplier<ServiceIdentity> target) {
     this.delegate = requireNonNull(delegate, "delegate");
     this.target = requireNonNull(target, "target");
+  }
+
+  /**
+   * Marks a JDK engine as expecting {@code expected}, through a unique endpoint identification
+   * value in its SSL parameters. The value is opaque to the Connect trust manager (it performs no
+   * hostname check), and being unique it also keeps JSSE from resuming a session, since JSSE
+   * resumes only for an equal value. Returns the tag to pass to {@link #untag} once the connection
+   * is closed.
+   */
+  public String tag(SSLEngine engine, ServiceIdentity expected) {
+    String tag = TAG_PREFIX + TAGS.incrementAndGet();
+    tagged.put(tag, requireNonNull(expected, "expected"));
+    SSLParameters parameters = engine.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm(tag);
+    engine.setSSLParameters(parameters);
+    return tag;
+  }
+
+  /** Forgets a tag. */
+  public void untag(String tag) {
+    tagged.remove(tag);
   }
 
   @Override
@@ -80,6 +111,11 @@ public final class TargetTrustManager extends X509ExtendedTrustManager {
     return delegate.getAcceptedIssuers();
   }
 
+  private ServiceIdentity tagged(SSLEngine engine) {
+    String tag = engine.getSSLParameters().getEndpointIdentificationAlgorithm();
+    return tag == null ? null : tagged.get(tag);
+  }
+
   private void expectTarget(Object socketOrEngine) throws CertificateException {
     if (socketOrEngine == null) {
       throw new CertificateException(
@@ -88,9 +124,11 @@ public final class TargetTrustManager extends X509ExtendedTrustManager {
     if (ExpectedPeers.expected(socketOrEngine).isPresent()) {
       return;
     }
-    ServiceIdentity expected;
+    ServiceIdentity expected = socketOrEngine instanceof SSLEngine engine ? tagged(engine) : null;
     try {
-      expected = target.get();
+      if (expected == null) {
+        expected = target.get();
+      }
     } catch (RuntimeException e) {
       throw new CertificateException(
           "cannot tell which server identity to expect: " + e.getMessage(), e);
