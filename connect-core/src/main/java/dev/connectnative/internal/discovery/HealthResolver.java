@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -68,6 +69,7 @@ public final class HealthResolver implements Resolver {
   private final LongSupplier nanoTime;
   private final long idleNanos;
   private final Map<Key, Target> targets = new ConcurrentHashMap<>();
+  private final ScheduledFuture<?> sweeper;
   private volatile boolean closed;
 
   /**
@@ -91,7 +93,8 @@ public final class HealthResolver implements Resolver {
     this.nanoTime = requireNonNull(nanoTime, "nanoTime");
     this.idleNanos = requireNonNull(idleTimeout, "idleTimeout").toNanos();
     long period = Math.max(1, idleTimeout.toMillis() / 2);
-    scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
+    this.sweeper =
+        scheduler.scheduleWithFixedDelay(this::sweep, period, period, TimeUnit.MILLISECONDS);
   }
 
   @Override
@@ -132,6 +135,7 @@ public final class HealthResolver implements Resolver {
   @Override
   public void close() {
     closed = true;
+    sweeper.cancel(false);
     for (Target t : new ArrayList<>(targets.values())) {
       targets.remove(t.key, t);
       t.stop();
