@@ -227,9 +227,10 @@ public final class ConnectNettyClient implements AutoCloseable {
 
   /** The identity a server must present when the engine was not registered by {@link #connect}. */
   private ServiceIdentity targetIdentity() {
-    ServiceIdentity self = service.identity().leaf().id();
+    IdentitySnapshot identity = service.identity();
+    ServiceIdentity self = identity.leaf().id();
     return new ServiceIdentity(
-        service.identity().trust().trustDomain(),
+        identity.trust().trustDomain(),
         options.partition().orElse(self.partition()),
         options.namespace().orElse(self.namespace()),
         options.datacenter().orElse(self.datacenter()),
