@@ -6,6 +6,7 @@ import dev.connectnative.AgentConfig;
 import dev.connectnative.Connect;
 import dev.connectnative.testkit.DevAgent;
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * The Consul agent an example runs against: the real agent named by {@code CONSUL_HTTP_ADDR} (with
@@ -85,9 +86,18 @@ public final class Mesh implements AutoCloseable {
    * @return e.g. {@code the embedded dev agent at 127.0.0.1:41234}
    */
   public String description() {
-    return embedded()
-        ? "the embedded dev agent (connect-testkit) at " + devAgent.address()
-        : "the Consul agent at " + agent;
+    if (embedded()) {
+      return "the embedded dev agent (connect-testkit) at " + devAgent.address();
+    }
+    String where =
+        agent.unixSocket().map(Object::toString).orElse(agent.host() + ":" + agent.port());
+    boolean token = agent.token().isPresent() || agent.tokenFile().isPresent();
+    return "the Consul agent at "
+        + agent.transport().name().toLowerCase(Locale.ROOT)
+        + "://"
+        + where
+        + agent.pathPrefix()
+        + (token ? ", with an ACL token" : ", without an ACL token");
   }
 
   /**

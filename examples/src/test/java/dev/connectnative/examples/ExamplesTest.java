@@ -40,6 +40,17 @@ class ExamplesTest {
   }
 
   @Test
+  void meshOfARealAgentDescribesItWithoutTheToken() {
+    try (Mesh real =
+        Mesh.connect(
+            AgentConfig.builder().address("https://consul.local:8501").token("s3cr3t").build())) {
+      assertThat(real.embedded()).isFalse();
+      assertThat(real.description())
+          .isEqualTo("the Consul agent at https://consul.local:8501, with an ACL token");
+    }
+  }
+
+  @Test
   void demoTellsTheWholeStoryAndSucceeds() {
     int status = Demo.run(mesh, out);
 
@@ -63,7 +74,8 @@ class ExamplesTest {
 
       assertThat(status).as(output()).isNotZero();
       assertThat(output())
-          .contains("DEMO FAILED")
+          .contains("DEMO FAILED: ")
+          .doesNotContain("\tat ")
           .contains(
               "PUT /v1/connect/intentions/exact?source=web&destination=echo: agent answered 403");
     }

@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.AuthorizationDecision;
 import dev.connectnative.AuthorizationRequest;
+import dev.connectnative.ConnectException;
 import dev.connectnative.ConnectIdentity;
 import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
@@ -114,6 +115,13 @@ public final class Demo {
       out.println();
       out.println("DEMO FAILED at " + e.getMessage());
       return 1;
+    } catch (ConsulAdmin.AdminException | ConnectException e) {
+      out.println();
+      out.println("DEMO FAILED: " + e.getMessage());
+      out.println(
+          "(With ACLs, CONSUL_HTTP_TOKEN needs service:write on web and echo, read on services and"
+              + " nodes, intentions:write on echo and operator:write; see README.md.)");
+      return 2;
     } catch (Exception e) {
       out.println();
       out.println("DEMO FAILED with an unexpected error:");

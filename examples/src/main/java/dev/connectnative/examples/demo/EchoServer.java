@@ -12,13 +12,11 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -110,10 +108,8 @@ public final class EchoServer implements AutoCloseable {
         out.println(reply(line, caller));
         line = in.readLine();
       }
-    } catch (SSLException | SocketException e) {
-      // A refused or revoked caller: the service's listener has been told why.
     } catch (IOException e) {
-      // The caller went away mid-line; nothing to answer.
+      // A refused or revoked caller (the service's listener is told why), or one that went away.
     } finally {
       open.remove(socket);
     }
