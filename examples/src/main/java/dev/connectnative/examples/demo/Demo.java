@@ -226,7 +226,7 @@ public final class Demo {
     }
     story.say("web's dial was refused in the TLS handshake: " + clientSide);
     String serverSide = await("echo to report why it refused web", refused, PROPAGATION);
-    story.say("echo's reason:  " + serverSide);
+    story.say("The reason stays with echo: " + serverSide);
     story.check(serverSide.contains("/svc/web"), "echo's refusal to name web");
   }
 
