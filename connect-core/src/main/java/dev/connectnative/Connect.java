@@ -158,6 +158,7 @@ public final class Connect {
     private Duration authorizationGrace;
     private String registerAddress;
     private int registerPort;
+    private TlsProvider tlsProvider;
 
     private Builder(String name) {
       requireNonNull(name, "name");
@@ -319,12 +320,31 @@ public final class Connect {
     }
 
     /**
+     * Chooses the TLS implementation of the service's {@code SSLContext}, which its dials, server
+     * sockets and HTTP clients use. {@link TlsProvider#CONSCRYPT} is the fast configuration: a full
+     * mutual-TLS handshake costs a fraction of the JDK's CPU; add {@code
+     * org.conscrypt:conscrypt-openjdk-uber} (an optional dependency of connectnative) to the class
+     * path. {@link TlsProvider#AUTO} uses Conscrypt when it loads and the JDK otherwise. The
+     * service logs the provider in use at INFO when it is built. If unset, {@link TlsProvider#JDK}.
+     *
+     * @param tlsProvider the provider
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder tlsProvider(TlsProvider tlsProvider) {
+      this.tlsProvider = once(this.tlsProvider, tlsProvider, "tlsProvider");
+      return this;
+    }
+
+    /**
      * Builds the service and starts following its identity; returns at once without waiting for the
      * agent. Use {@link ConnectService#awaitReady(java.time.Duration)} to wait.
      *
      * @return the running service
      * @throws IllegalArgumentException if the agent settings cannot be used (e.g. an unreadable
      *     token file or CA file)
+     * @throws IllegalStateException if {@link TlsProvider#CONSCRYPT} was chosen and cannot be
+     *     loaded
      */
     public ConnectService build() {
       return new DefaultConnectService(
@@ -340,7 +360,8 @@ public final class Connect {
               resolver,
               authorizationGrace == null ? Duration.ZERO : authorizationGrace,
               registerAddress,
-              registerPort));
+              registerPort),
+          tlsProvider == null ? TlsProvider.JDK : tlsProvider);
     }
 
     private static <T> T once(T current, T value, String what) {

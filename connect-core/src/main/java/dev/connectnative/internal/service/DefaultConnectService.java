@@ -13,12 +13,14 @@ import dev.connectnative.IdentitySource;
 import dev.connectnative.IdentityStatus;
 import dev.connectnative.NotReadyException;
 import dev.connectnative.Resolver;
+import dev.connectnative.TlsProvider;
 import dev.connectnative.TrustDomainPolicy;
 import dev.connectnative.internal.agent.AgentClient;
 import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.internal.identity.AgentIdentitySource;
 import dev.connectnative.internal.net.DialAccept;
 import dev.connectnative.internal.net.DialAcceptSettings;
+import dev.connectnative.internal.provider.TlsProviders;
 import dev.connectnative.internal.tls.ConnectKeyManager;
 import dev.connectnative.internal.tls.ConnectSslContexts;
 import dev.connectnative.internal.tls.ConnectTrustManager;
@@ -64,6 +66,7 @@ public final class DefaultConnectService implements ConnectService {
   private final ConnectListener listener;
   private final ConnectKeyManager keyManager;
   private final ConnectTrustManager trustManager;
+  private final TlsProviders.Selection tls;
   private final SSLContext sslContext;
   private final CountDownLatch ready = new CountDownLatch(1);
   private final AtomicReference<ConnectException> lastReportedError = new AtomicReference<>();
@@ -115,11 +118,38 @@ public final class DefaultConnectService implements ConnectService {
       Clock clock,
       ScheduledExecutorService executor,
       DialAcceptSettings settings) {
+    this(name, agent, identitySource, policy, listener, clock, executor, settings, TlsProvider.JDK);
+  }
+
+  /**
+   * Builds and starts the service with dial and accept settings and a TLS provider.
+   *
+   * @param agent agent settings, {@code null} for the environment's; with a caller-owned identity
+   *     source, the agent is used for authorization and discovery only when set explicitly
+   * @param identitySource a caller-owned source, {@code null} to follow the agent
+   * @param executor a caller-owned scheduler, {@code null} to start one
+   * @param settings authorizer, resolver, authorization grace and self-registration
+   * @param tlsProvider which TLS implementation the context uses (logged once)
+   * @throws IllegalStateException if {@code tlsProvider} is {@code CONSCRYPT} and it cannot be
+   *     loaded
+   */
+  public DefaultConnectService(
+      String name,
+      AgentConfig agent,
+      IdentitySource identitySource,
+      TrustDomainPolicy policy,
+      ConnectListener listener,
+      Clock clock,
+      ScheduledExecutorService executor,
+      DialAcceptSettings settings,
+      TlsProvider tlsProvider) {
     requireNonNull(settings, "settings");
+    requireNonNull(tlsProvider, "tlsProvider");
     this.name = requireNonNull(name, "name");
     this.listener = requireNonNull(listener, "listener");
     requireNonNull(policy, "policy");
     requireNonNull(clock, "clock");
+    this.tls = TlsProviders.select(tlsProvider, name);
     this.ownsScheduler = executor == null;
     this.scheduler = executor == null ? newScheduler(name) : executor;
     try {
@@ -146,7 +176,8 @@ public final class DefaultConnectService implements ConnectService {
 
     this.keyManager = new ConnectKeyManager(source);
     this.trustManager = new ConnectTrustManager(source, policy, clock);
-    this.sslContext = ConnectSslContexts.create(keyManager, trustManager);
+    this.sslContext =
+        ConnectSslContexts.create(keyManager, trustManager, tls.provider().orElse(null));
     source.addListener(this::onIdentityChanged);
     if (source.current().isPresent()) {
       ready.countDown();
@@ -178,6 +209,11 @@ public final class DefaultConnectService implements ConnectService {
   /** Returns the live accepted connections, for adapters that accept connections themselves. */
   public LiveConnections liveConnections() {
     return dialAccept.liveConnections();
+  }
+
+  /** Returns the TLS provider in use: {@code JDK} or {@code CONSCRYPT}, never {@code AUTO}. */
+  public TlsProvider tlsProvider() {
+    return tls.inUse();
   }
 
   /** Returns the identity source in use. */

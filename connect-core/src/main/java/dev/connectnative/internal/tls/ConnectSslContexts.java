@@ -3,6 +3,7 @@ package dev.connectnative.internal.tls;
 import static java.util.Objects.requireNonNull;
 
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
@@ -33,13 +34,43 @@ public final class ConnectSslContexts {
    * @throws IllegalStateException if the JDK offers no TLS implementation
    */
   public static SSLContext create(ConnectKeyManager keyManager, ConnectTrustManager trustManager) {
+    return create(keyManager, trustManager, null);
+  }
+
+  /**
+   * Creates the context of a service with a given JSSE provider for its sockets.
+   *
+   * <p>Sockets and server sockets (dial, accept, OkHttp) come from {@code provider}; engines always
+   * come from the JDK, because engine-based providers such as Conscrypt hand the trust manager an
+   * inner engine rather than the one the caller registered in {@link ExpectedPeers} (the Netty
+   * adapter builds its own OpenSSL engines). The context reports {@code provider} as its provider.
+   *
+   * @param keyManager presents the service's leaf
+   * @param trustManager validates peers
+   * @param provider the provider of the socket TLS implementation (e.g. an unregistered Conscrypt),
+   *     or {@code null} for the JDK's default everywhere
+   * @return the context, ready to use
+   * @throws IllegalStateException if a provider offers no TLS implementation
+   */
+  public static SSLContext create(
+      ConnectKeyManager keyManager, ConnectTrustManager trustManager, Provider provider) {
     requireNonNull(keyManager, "keyManager");
     requireNonNull(trustManager, "trustManager");
+    SSLContext jdk = initialised(keyManager, trustManager, null);
+    SSLContext sockets = provider == null ? jdk : initialised(keyManager, trustManager, provider);
+    return new RestrictedSslContext(sockets, jdk);
+  }
+
+  private static SSLContext initialised(
+      ConnectKeyManager keyManager, ConnectTrustManager trustManager, Provider provider) {
     try {
-      SSLContext delegate = SSLContext.getInstance("TLS");
-      delegate.init(
+      SSLContext context =
+          provider == null
+              ? SSLContext.getInstance("TLS")
+              : SSLContext.getInstance("TLS", provider);
+      context.init(
           new KeyManager[] {keyManager}, new TrustManager[] {trustManager}, new SecureRandom());
-      return new RestrictedSslContext(delegate);
+      return context;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot create a TLS context: " + e.getMessage(), e);
     }

@@ -36,10 +36,28 @@ final class RestrictedSocketFactory extends SSLSocketFactory {
     return Restrictions.apply((SSLSocket) delegate.createSocket(socket, host, port, autoClose));
   }
 
+  /**
+   * A server-mode socket over an accepted connection. Providers without this method (Conscrypt) get
+   * the layered client-socket form with the peer's address as host, switched to server mode, as
+   * long as no bytes were read ahead.
+   */
   @Override
   public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose)
       throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose));
+    try {
+      return Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose));
+    } catch (UnsupportedOperationException e) {
+      if (consumed != null && consumed.available() > 0) {
+        throw new IOException(
+            "the TLS provider cannot take bytes already read from " + socket.getInetAddress(), e);
+      }
+      SSLSocket layered =
+          (SSLSocket)
+              delegate.createSocket(
+                  socket, socket.getInetAddress().getHostAddress(), socket.getPort(), autoClose);
+      layered.setUseClientMode(false);
+      return Restrictions.apply(layered);
+    }
   }
 
   @Override

@@ -12,12 +12,17 @@ import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
-/** Delegates to an initialised JDK context and restricts everything it hands out. */
+/**
+ * Delegates to initialised contexts, one for sockets (and the session contexts) and one for
+ * engines, and restricts everything they hand out.
+ */
 final class RestrictedSslContextSpi extends SSLContextSpi {
   private final SSLContext delegate;
+  private final SSLContext engines;
 
-  RestrictedSslContextSpi(SSLContext delegate) {
-    this.delegate = delegate;
+  RestrictedSslContextSpi(SSLContext sockets, SSLContext engines) {
+    this.delegate = sockets;
+    this.engines = engines;
   }
 
   /** The context is initialised once with the Connect managers; re-initialising is refused. */
@@ -39,12 +44,12 @@ final class RestrictedSslContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLEngine engineCreateSSLEngine() {
-    return Restrictions.apply(delegate.createSSLEngine());
+    return Restrictions.apply(engines.createSSLEngine());
   }
 
   @Override
   protected SSLEngine engineCreateSSLEngine(String host, int port) {
-    return Restrictions.apply(delegate.createSSLEngine(host, port));
+    return Restrictions.apply(engines.createSSLEngine(host, port));
   }
 
   @Override
