@@ -7,6 +7,7 @@ import dev.connectnative.AgentException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import okhttp3.Call;
@@ -173,7 +174,7 @@ public final class AgentCall<T> {
     String text = body == null ? "" : body.string();
     int status = response.code();
     if (status == 404 && absent != null) {
-      return new Indexed<>(absent, 0);
+      return new Indexed<>(absent, 0, defaultAclPolicy(response));
     }
     if (status < 200 || status > 299) {
       String shown = text.strip();
@@ -188,7 +189,7 @@ public final class AgentCall<T> {
     }
     try {
       T value = decoder.decode(text);
-      return new Indexed<>(value, index(response));
+      return new Indexed<>(value, index(response), defaultAclPolicy(response));
     } catch (MalformedAnswerException e) {
       throw new AgentException(
           what + ": malformed answer from agent for " + path() + ": " + e.getMessage(),
@@ -208,6 +209,12 @@ public final class AgentCall<T> {
     } catch (NumberFormatException e) {
       throw new MalformedAnswerException("X-Consul-Index is not a number: \"" + header + "\"");
     }
+  }
+
+  private static Optional<String> defaultAclPolicy(Response response) {
+    return Optional.ofNullable(response.header("X-Consul-Default-Acl-Policy"))
+        .map(String::strip)
+        .filter(policy -> !policy.isEmpty());
   }
 
   private AgentException unreachable(IOException e) {

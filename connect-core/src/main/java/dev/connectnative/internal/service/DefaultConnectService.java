@@ -211,6 +211,14 @@ public final class DefaultConnectService implements ConnectService {
     return dialAccept.liveConnections();
   }
 
+  /**
+   * Returns the service's agent client, for adapters that ask the agent more (one HTTP client and
+   * token per service); empty when the service has no agent. The service owns and closes it.
+   */
+  public Optional<AgentClient> agentClient() {
+    return Optional.ofNullable(agentClient);
+  }
+
   /** Returns the TLS provider in use: {@code JDK} or {@code CONSCRYPT}, never {@code AUTO}. */
   public TlsProvider tlsProvider() {
     return tls.inUse();
