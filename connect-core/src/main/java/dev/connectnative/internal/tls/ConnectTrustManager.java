@@ -11,10 +11,10 @@ import dev.connectnative.TrustDomainPolicy;
 import dev.connectnative.internal.pem.Certificates;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
-import java.security.cert.CertPathBuilder;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertStore;
 import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateExpiredException;
 import java.security.cert.CertificateNotYetValidException;
@@ -49,38 +49,32 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * namespace, datacenter and service, ignoring case); with no registration the handshake fails. For
  * a client, the {@link ClientAuthorizer}, if one is set, decides.
  *
+ * <p>The checks up to and including the path are the same for every handshake presenting the same
+ * chain under the same trust material, and the path costs signature verifications; {@link
+ * VerifiedChains} remembers chains that passed them, so a repeated chain costs one SHA-256. A
+ * remembered chain is used only while every certificate of its path is valid at the clock's time
+ * and only under the exact trust material it was validated against; otherwise every check runs
+ * again. The trust domain policy, the expected server identity and the client authorizer run on
+ * every handshake.
+ *
  * <p>Every refusal is a {@link CertificateException} whose message names the peer's identity and
  * the reason. Thread-safe.
  */
 public final class ConnectTrustManager extends X509ExtendedTrustManager {
-  private static final String SERVER_AUTH = "1.3.6.1.5.5.7.3.1";
-  private static final String CLIENT_AUTH = "1.3.6.1.5.5.7.3.2";
   private static final String ANY_EXTENDED_KEY_USAGE = "2.5.29.37.0";
   private static final X509Certificate[] NO_CERTIFICATES = new X509Certificate[0];
 
-  private enum Peer {
-    SERVER("server", SERVER_AUTH, "TLS Web Server Authentication"),
-    CLIENT("client", CLIENT_AUTH, "TLS Web Client Authentication");
-
-    final String role;
-    final String usage;
-    final String usageName;
-
-    Peer(String role, String usage, String usageName) {
-      this.role = role;
-      this.usage = usage;
-      this.usageName = usageName;
-    }
-  }
-
-  /** Trust anchors and bundle intermediates prepared once per trust bundle. */
-  private record Prepared(TrustBundle bundle, Set<TrustAnchor> anchors) {}
+  /** Trust anchors and the trust material's digest, prepared once per trust bundle. */
+  private record Prepared(
+      TrustBundle bundle, Set<TrustAnchor> anchors, VerifiedChains.Digest digest) {}
 
   private final IdentitySource source;
   private final TrustDomainPolicy policy;
   private final Clock clock;
   private final AtomicReference<Prepared> prepared = new AtomicReference<>();
   private final AtomicReference<ClientAuthorizer> authorizer = new AtomicReference<>();
+  private final PathBuilder paths;
+  private final VerifiedChains chains;
 
   /**
    * Creates a trust manager.
@@ -90,9 +84,21 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
    * @param clock the time certificates are checked at
    */
   public ConnectTrustManager(IdentitySource source, TrustDomainPolicy policy, Clock clock) {
+    this(source, policy, clock, PathBuilder.PKIX, VerifiedChains.withDefaults());
+  }
+
+  /** As the public constructor, with the path builder and the cache of verified chains given. */
+  ConnectTrustManager(
+      IdentitySource source,
+      TrustDomainPolicy policy,
+      Clock clock,
+      PathBuilder paths,
+      VerifiedChains chains) {
     this.source = requireNonNull(source, "source");
     this.policy = requireNonNull(policy, "policy");
     this.clock = requireNonNull(clock, "clock");
+    this.paths = requireNonNull(paths, "paths");
+    this.chains = requireNonNull(chains, "chains");
   }
 
   /**
@@ -116,37 +122,37 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    verify(chain, Peer.CLIENT, null);
+    verify(chain, PeerRole.CLIENT, null);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    verify(chain, Peer.CLIENT, socket);
+    verify(chain, PeerRole.CLIENT, socket);
   }
 
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    verify(chain, Peer.CLIENT, engine);
+    verify(chain, PeerRole.CLIENT, engine);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
-    verify(chain, Peer.SERVER, null);
+    verify(chain, PeerRole.SERVER, null);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, Socket socket)
       throws CertificateException {
-    verify(chain, Peer.SERVER, socket);
+    verify(chain, PeerRole.SERVER, socket);
   }
 
   @Override
   public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine)
       throws CertificateException {
-    verify(chain, Peer.SERVER, engine);
+    verify(chain, PeerRole.SERVER, engine);
   }
 
   /** Returns the current roots, which a server names in its certificate request. */
@@ -159,7 +165,7 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
   }
 
   /** Runs every check; anything unexpected still ends as a refusal, never as another exception. */
-  private void verify(X509Certificate[] chain, Peer peer, Object handle)
+  private void verify(X509Certificate[] chain, PeerRole peer, Object handle)
       throws CertificateException {
     try {
       check(chain, peer, handle);
@@ -169,7 +175,7 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private void check(X509Certificate[] chain, Peer peer, Object handle)
+  private void check(X509Certificate[] chain, PeerRole peer, Object handle)
       throws CertificateException {
     Optional<IdentitySnapshot> current = source.current();
     if (current.isEmpty()) {
@@ -180,6 +186,60 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     if (chain == null || chain.length == 0) {
       throw new CertificateException(peer.role + " presented no certificate");
     }
+    ServiceIdentity id = verified(chain, peer, prepare(trust), clock.instant());
+    if (!policy.accepts(id.trustDomain(), trust)) {
+      throw new CertificateException(
+          peer.role
+              + " presented "
+              + id
+              + " from trust domain "
+              + id.trustDomain()
+              + ", but policy "
+              + policy
+              + " accepts only "
+              + acceptedDomains(trust));
+    }
+    if (peer == PeerRole.SERVER) {
+      checkExpected(id, handle);
+    } else {
+      ClientAuthorizer hook = authorizer.get();
+      if (hook != null) {
+        hook.authorize(id, chain[0], handle);
+      }
+    }
+  }
+
+  /**
+   * Returns the leaf's identity once the chain passed the static leaf checks, the leaf's validity
+   * and the path: remembered for this exact chain and trust material, or checked afresh.
+   */
+  private ServiceIdentity verified(
+      X509Certificate[] chain, PeerRole peer, Prepared ready, Instant now)
+      throws CertificateException {
+    VerifiedChains.Key key;
+    try {
+      key = chains.key(peer, ready.digest(), chain);
+      VerifiedChains.Verified known = chains.lookup(key, chain[0], now);
+      if (known != null) {
+        return known.id();
+      }
+    } catch (CertificateEncodingException e) {
+      throw new CertificateException(
+          peer.role + " presented a certificate that cannot be encoded: " + e.getMessage(), e);
+    }
+    try {
+      VerifiedChains.Verified fresh = verify(chain, peer, ready, now);
+      chains.store(key, fresh);
+      return fresh.id();
+    } catch (CertificateException e) {
+      chains.forget(key);
+      throw e;
+    }
+  }
+
+  private VerifiedChains.Verified verify(
+      X509Certificate[] chain, PeerRole peer, Prepared ready, Instant now)
+      throws CertificateException {
     X509Certificate leaf = chain[0];
     if (Certificates.isCa(leaf)) {
       throw new CertificateException(
@@ -197,29 +257,8 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
           peer.role + " presented an unacceptable leaf: " + e.getMessage(), e);
     }
     String presented = id + " (serial " + Certificates.serialHex(leaf.getSerialNumber()) + ")";
-    Instant now = clock.instant();
     checkValidity(leaf, peer, presented, now);
-    checkPath(chain, trust, peer, presented, now);
-    if (!policy.accepts(id.trustDomain(), trust)) {
-      throw new CertificateException(
-          peer.role
-              + " presented "
-              + id
-              + " from trust domain "
-              + id.trustDomain()
-              + ", but policy "
-              + policy
-              + " accepts only "
-              + acceptedDomains(trust));
-    }
-    if (peer == Peer.SERVER) {
-      checkExpected(id, handle);
-    } else {
-      ClientAuthorizer hook = authorizer.get();
-      if (hook != null) {
-        hook.authorize(id, leaf, handle);
-      }
-    }
+    return VerifiedChains.Verified.of(id, leaf, checkPath(chain, ready, peer, presented, now));
   }
 
   private static void checkExpected(ServiceIdentity id, Object handle) throws CertificateException {
@@ -237,7 +276,7 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private static void checkExtendedKeyUsage(X509Certificate leaf, Peer peer)
+  private static void checkExtendedKeyUsage(X509Certificate leaf, PeerRole peer)
       throws CertificateException {
     List<String> usages;
     try {
@@ -265,7 +304,8 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private static void checkValidity(X509Certificate leaf, Peer peer, String presented, Instant now)
+  private static void checkValidity(
+      X509Certificate leaf, PeerRole peer, String presented, Instant now)
       throws CertificateException {
     try {
       leaf.checkValidity(Date.from(now));
@@ -294,20 +334,22 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private void checkPath(
-      X509Certificate[] chain, TrustBundle trust, Peer peer, String presented, Instant now)
+  /** Returns the validated path, leaf first, without the trust anchor. */
+  private List<? extends Certificate> checkPath(
+      X509Certificate[] chain, Prepared ready, PeerRole peer, String presented, Instant now)
       throws CertificateException {
+    TrustBundle trust = ready.bundle();
     X509CertSelector target = new X509CertSelector();
     target.setCertificate(chain[0]);
     List<Certificate> material = new ArrayList<>(Arrays.asList(chain));
     material.addAll(trust.intermediates());
     try {
-      PKIXBuilderParameters params = new PKIXBuilderParameters(anchors(trust), target);
+      PKIXBuilderParameters params = new PKIXBuilderParameters(ready.anchors(), target);
       params.setRevocationEnabled(false);
       params.setDate(Date.from(now));
       params.addCertStore(
           CertStore.getInstance("Collection", new CollectionCertStoreParameters(material)));
-      CertPathBuilder.getInstance("PKIX").build(params);
+      return paths.build(params);
     } catch (CertPathBuilderException e) {
       throw new CertificateException(
           peer.role
@@ -328,18 +370,23 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
-  private Set<TrustAnchor> anchors(TrustBundle trust) {
+  private Prepared prepare(TrustBundle trust) throws CertificateException {
     Prepared ready = prepared.get();
     if (ready != null && ready.bundle() == trust) {
-      return ready.anchors();
+      return ready;
     }
     Set<TrustAnchor> anchors = new LinkedHashSet<>();
     for (X509Certificate root : trust.roots()) {
       anchors.add(new TrustAnchor(root, null));
     }
-    Set<TrustAnchor> frozen = Set.copyOf(anchors);
-    prepared.set(new Prepared(trust, frozen));
-    return frozen;
+    try {
+      ready = new Prepared(trust, Set.copyOf(anchors), chains.adopt(trust));
+    } catch (CertificateEncodingException e) {
+      throw new CertificateException(
+          "cannot use the trust roots of " + trust.trustDomain() + ": " + e.getMessage(), e);
+    }
+    prepared.set(ready);
+    return ready;
   }
 
   private String acceptedDomains(TrustBundle trust) {
