@@ -215,6 +215,7 @@ public final class Demo {
     story.say("echo closed the connection web had open: " + why);
     story.check(open.closedByPeer(), "web's open connection to be closed by echo");
     awaitDecision(echo, web, false);
+    refused.clear();
     story.say("web dials echo again...");
     String clientSide;
     try (Conversation again = new Conversation(web.dial("echo", DIAL))) {
