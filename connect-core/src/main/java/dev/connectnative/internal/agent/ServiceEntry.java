@@ -15,6 +15,10 @@ import java.util.Map;
  * @param datacenter the node's datacenter
  * @param serviceId the instance ID
  * @param service the service name
+ * @param namespace the instance's namespace ({@code Service.Namespace}, sent by Consul Enterprise
+ *     only), or an empty string when the answer names none
+ * @param partition the instance's admin partition ({@code Service.Partition}, Enterprise only), or
+ *     an empty string when the answer names none
  * @param serviceAddress the instance address, or an empty string to use the node address
  * @param port the instance port
  * @param tags the instance tags
@@ -28,6 +32,8 @@ public record ServiceEntry(
     String datacenter,
     String serviceId,
     String service,
+    String namespace,
+    String partition,
     String serviceAddress,
     int port,
     List<String> tags,
@@ -40,6 +46,8 @@ public record ServiceEntry(
     requireNonNull(datacenter, "datacenter");
     requireNonNull(serviceId, "serviceId");
     requireNonNull(service, "service");
+    requireNonNull(namespace, "namespace");
+    requireNonNull(partition, "partition");
     requireNonNull(serviceAddress, "serviceAddress");
     tags = List.copyOf(tags);
     meta = Map.copyOf(meta);
@@ -72,6 +80,8 @@ public record ServiceEntry(
         n.textOr("Datacenter", ""),
         s.text("ID"),
         s.text("Service"),
+        s.textOr("Namespace", ""),
+        s.textOr("Partition", ""),
         s.textOr("Address", ""),
         (int) s.integer("Port"),
         s.strings("Tags"),

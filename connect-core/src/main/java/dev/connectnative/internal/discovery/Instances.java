@@ -7,7 +7,11 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns agent answers into {@link ServiceInstance}s. */
+/**
+ * Turns agent answers into {@link ServiceInstance}s. An instance's namespace and partition are the
+ * ones its entry names (Consul Enterprise sends {@code Service.Namespace} and {@code
+ * Service.Partition}), else the ones the query ran in (Consul OSS sends neither).
+ */
 final class Instances {
   private static final Logger LOG = LoggerFactory.getLogger(Instances.class);
 
@@ -17,8 +21,8 @@ final class Instances {
    * Converts entries, skipping those with no address at all.
    *
    * @param entries the agent's entries
-   * @param namespace the namespace the query ran in
-   * @param partition the partition the query ran in
+   * @param namespace the namespace the query ran in, for entries that name none (Consul OSS)
+   * @param partition the partition the query ran in, for entries that name none (Consul OSS)
    * @param datacenter the datacenter to assume when an entry's node names none
    */
   static List<ServiceInstance> from(
@@ -34,8 +38,8 @@ final class Instances {
           new ServiceInstance(
               e.serviceId(),
               e.service(),
-              namespace,
-              partition,
+              e.namespace().isEmpty() ? namespace : e.namespace(),
+              e.partition().isEmpty() ? partition : e.partition(),
               e.datacenter().isEmpty() ? datacenter : e.datacenter(),
               host,
               e.port(),
