@@ -175,10 +175,20 @@ public final class AgentClient implements AutoCloseable {
 
   public AgentCall<PreparedQueryResult> executePreparedQueryCall(
       String nameOrId, QueryOptions options) {
+    return executePreparedQueryCall(nameOrId, null, options);
+  }
+
+  /**
+   * Executes a prepared query in a datacenter ({@code ?dc=}), or in the agent's own when {@code
+   * datacenter} is null.
+   */
+  public AgentCall<PreparedQueryResult> executePreparedQueryCall(
+      String nameOrId, String datacenter, QueryOptions options) {
     requireNonEmpty(nameOrId, "nameOrId");
     HttpUrl.Builder url = url(options);
     url.addPathSegments("v1/query").addPathSegment(nameOrId).addPathSegment("execute");
     url.addQueryParameter("connect", "true");
+    optionalParam(url, "dc", datacenter);
     return call(
         "no instances from prepared query " + quote(nameOrId),
         options,

@@ -18,10 +18,12 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
 /**
- * Resolves prepared queries ({@code GET /v1/query/<name-or-id>/execute?connect=true}). Prepared
- * queries have no blocking form, so each answer is reused for {@code ttl} (concurrent dials share
- * one call); an instance's datacenter is the one that answered, which differs from the local one
- * after a failover.
+ * Resolves prepared queries ({@code GET /v1/query/<name-or-id>/execute?connect=true}, with {@code
+ * &dc=<dc>} when the dial names a datacenter, e.g. {@code geo.query.dc2.consul}). Prepared queries
+ * have no blocking form, so each answer is reused for {@code ttl} per query and datacenter
+ * (concurrent dials share one call). An instance's datacenter is the answer's {@code Datacenter}:
+ * the one that ran the query, which differs from the one asked after a failover; when the answer
+ * names none, the datacenter asked (else the local one) is assumed.
  */
 public final class PreparedQueryResolver implements Resolver {
   /** Default time an answer is reused: 5 seconds. */
@@ -29,7 +31,7 @@ public final class PreparedQueryResolver implements Resolver {
 
   private final AgentClient agent;
   private final Scope scope;
-  private final AsyncLoadingCache<String, List<ServiceInstance>> answers;
+  private final AsyncLoadingCache<Key, List<ServiceInstance>> answers;
 
   /**
    * Creates the resolver.
@@ -54,34 +56,41 @@ public final class PreparedQueryResolver implements Resolver {
             .ticker(requireNonNull(ticker, "ticker"))
             .executor(requireNonNull(executor, "executor"))
             .maximumSize(1_000)
-            .buildAsync((query, ignored) -> execute(query));
+            .buildAsync((key, ignored) -> execute(key));
   }
 
   @Override
   public CompletableFuture<List<ServiceInstance>> resolve(String name, DialOptions options) {
     requireNonNull(name, "name");
     requireNonNull(options, "options");
-    return answers.get(name).copy();
+    return answers.get(new Key(name, options.datacenter().orElse(null))).copy();
   }
 
-  private CompletableFuture<List<ServiceInstance>> execute(String query) {
+  private CompletableFuture<List<ServiceInstance>> execute(Key key) {
     return agent
-        .executePreparedQueryCall(query, QueryOptions.NONE)
+        .executePreparedQueryCall(key.query(), key.datacenter(), QueryOptions.NONE)
         .executeAsync()
-        .thenApply(answer -> convert(answer.value()));
+        .thenApply(answer -> convert(answer.value(), key));
   }
 
-  private List<ServiceInstance> convert(PreparedQueryResult result) {
-    String dc =
-        result.datacenter().isEmpty()
-            ? scope.datacenter(DialOptions.DEFAULTS)
-            : result.datacenter();
+  private List<ServiceInstance> convert(PreparedQueryResult result, Key key) {
+    String dc;
+    if (!result.datacenter().isEmpty()) {
+      dc = result.datacenter();
+    } else if (key.datacenter() != null) {
+      dc = key.datacenter();
+    } else {
+      dc = scope.datacenter(DialOptions.DEFAULTS);
+    }
     return Instances.from(
         result.nodes(),
         scope.namespace(DialOptions.DEFAULTS),
         scope.partition(DialOptions.DEFAULTS),
         dc);
   }
+
+  /** A query and the datacenter it is asked in ({@code null}: the agent's own). */
+  private record Key(String query, String datacenter) {}
 
   @Override
   public void close() {

@@ -188,6 +188,39 @@ class ResolversTest {
   }
 
   @Test
+  void aPreparedQueryWithADatacenterRunsInThatDatacenter() throws Exception {
+    agent.registerService("echo", 8443);
+    String body = "{\"Name\":\"echo-dc\",\"Service\":{\"Service\":\"echo\"}}";
+    HttpResponse<String> created =
+        HttpClient.newHttpClient()
+            .send(
+                HttpRequest.newBuilder(URI.create(agent.url() + "/v1/query"))
+                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                    .build(),
+                HttpResponse.BodyHandlers.ofString());
+    assertThat(created.statusCode()).isEqualTo(200);
+    PreparedQueryResolver queries =
+        new PreparedQueryResolver(
+            client, () -> "dc1", Duration.ofSeconds(5), Ticker.disabledTicker(), Runnable::run);
+    DialOptions here = DialOptions.builder().preparedQuery().datacenter(agent.datacenter()).build();
+    DialOptions elsewhere = DialOptions.builder().preparedQuery().datacenter("dc-nowhere").build();
+
+    assertThat(queries.resolve("echo-dc", here).get(10, TimeUnit.SECONDS))
+        .singleElement()
+        .satisfies(i -> assertThat(i.datacenter()).isEqualTo(agent.datacenter()));
+    assertThat(agent.requests())
+        .anyMatch(
+            r ->
+                r.path().equals("/v1/query/echo-dc/execute")
+                    && r.query().contains("dc=" + agent.datacenter()));
+    assertThatThrownBy(() -> queries.resolve("echo-dc", elsewhere).get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .cause()
+        .isInstanceOf(AgentException.class)
+        .hasMessageContaining("No path to datacenter");
+  }
+
+  @Test
   void aStaticAddressNeedsNoAgent() throws Exception {
     agent.stop();
     ServiceIdentity expected = ServiceIdentity.of(agent.trustDomain(), "dc2", "echo");
