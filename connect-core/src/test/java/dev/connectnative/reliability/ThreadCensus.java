@@ -37,14 +37,22 @@ final class ThreadCensus {
           "surefire");
 
   private final Set<Thread> before;
+  private final List<String> ignored;
 
-  private ThreadCensus(Set<Thread> before) {
+  private ThreadCensus(Set<Thread> before, List<String> ignored) {
     this.before = before;
+    this.ignored = ignored;
   }
 
-  /** Counts the threads alive now. */
-  static ThreadCensus take() {
-    return new ThreadCensus(Set.copyOf(Thread.getAllStackTraces().keySet()));
+  /**
+   * Counts the threads alive now.
+   *
+   * @param fixtureThreads name prefixes of threads owned by a longer-lived test fixture, which
+   *     stops them itself
+   */
+  static ThreadCensus take(String... fixtureThreads) {
+    return new ThreadCensus(
+        Set.copyOf(Thread.getAllStackTraces().keySet()), List.of(fixtureThreads));
   }
 
   /** Threads started since {@link #take()} that are still alive, shared pools excepted. */
@@ -54,6 +62,7 @@ final class ThreadCensus {
         .filter(t -> !before.contains(t))
         .map(Thread::getName)
         .filter(name -> SHARED.stream().noneMatch(name::startsWith))
+        .filter(name -> ignored.stream().noneMatch(name::startsWith))
         .sorted()
         .collect(Collectors.toList());
   }
