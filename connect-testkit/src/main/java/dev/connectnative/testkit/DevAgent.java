@@ -2,27 +2,19 @@ package dev.connectnative.testkit;
 
 import static java.util.Objects.requireNonNull;
 
-import com.sun.net.httpserver.HttpServer;
 import dev.connectnative.testkit.internal.AgentCore;
 import dev.connectnative.testkit.internal.Catalog;
 import dev.connectnative.testkit.internal.FaultInjector;
+import dev.connectnative.testkit.internal.Http1Server;
 import dev.connectnative.testkit.internal.HttpFront;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +33,13 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>Status codes, headers, JSON layout and error texts follow recordings of the real agent.
- * Blocking queries ({@code ?index=&wait=}) behave like Consul's. Each request is served on a named
- * daemon thread ({@code connect-devagent-http-N}). All methods are thread-safe. {@link #close()}
- * stops the agent for good and is idempotent.
+ * Blocking queries ({@code ?index=&wait=}) behave like Consul's. The HTTP/1.1 front writes header
+ * names, their order and the body framing the way Consul's Go server does ({@code Content-Length}
+ * up to 2 KiB, chunked above). Connections are served by a bounded pool of named daemon threads
+ * ({@code connect-devagent-http-<port>-<n>}, accepted by {@code connect-devagent-accept-<port>}).
+ * All methods are thread-safe. {@link #stop()}, {@link #restart()} and {@link #close()} free the
+ * port and end those threads before they return; {@link #close()} stops the agent for good and is
+ * idempotent.
  */
 public final class DevAgent implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(DevAgent.class);
@@ -53,8 +49,7 @@ public final class DevAgent implements AutoCloseable {
   private final HttpFront front;
   private final Object lifecycle = new Object();
   private int port;
-  private HttpServer server;
-  private ExecutorService executor;
+  private Http1Server server;
   private boolean closed;
 
   private DevAgent(Builder builder) {
@@ -388,7 +383,9 @@ public final class DevAgent implements AutoCloseable {
 
   /**
    * Stops serving HTTP: the port is closed, blocked queries and stalled requests are answered at
-   * once. The CA, catalog and intentions are kept for {@link #restart()}. Idempotent.
+   * once, idle connections are closed, and the HTTP threads have ended when this returns (a request
+   * still busy after a two-second grace has its connection closed). The CA, catalog and intentions
+   * are kept for {@link #restart()}. Idempotent.
    */
   public void stop() {
     synchronized (lifecycle) {
@@ -428,28 +425,11 @@ public final class DevAgent implements AutoCloseable {
 
   private void startServer() {
     core.state().stopping(false);
-    AtomicInteger threads = new AtomicInteger();
-    ThreadFactory factory =
-        r -> {
-          Thread t = new Thread(r, "connect-devagent-http-" + threads.incrementAndGet());
-          t.setDaemon(true);
-          return t;
-        };
-    ExecutorService pool =
-        new ThreadPoolExecutor(
-            2, Integer.MAX_VALUE, 30, TimeUnit.SECONDS, new SynchronousQueue<>(), factory);
     try {
-      HttpServer http =
-          HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
-      http.createContext("/", front);
-      http.setExecutor(pool);
-      http.start();
-      this.server = http;
-      this.executor = pool;
-      this.port = http.getAddress().getPort();
+      this.server = Http1Server.start(front, core.state().clock(), port);
+      this.port = server.port();
       LOG.info("dev agent listening on {}, trust domain {}", "127.0.0.1:" + port, trustDomain());
     } catch (IOException e) {
-      pool.shutdownNow();
       throw new UncheckedIOException("dev agent cannot listen on 127.0.0.1:" + port, e);
     }
   }
@@ -460,10 +440,8 @@ public final class DevAgent implements AutoCloseable {
     }
     core.state().stopping(true);
     faults.releaseStalls();
-    server.stop(0);
-    executor.shutdownNow();
+    server.close();
     server = null;
-    executor = null;
   }
 
   /**

@@ -56,7 +56,9 @@ public interface Faults {
   Faults garbage(String pathPrefix);
 
   /**
-   * Announces the full response length, sends half of the body and closes the connection.
+   * Announces the full response length with {@code Content-Length}, sends half of the body and
+   * resets the connection: a TCP RST ({@code SO_LINGER} 0), so the client sees "connection reset"
+   * rather than an orderly end of stream.
    *
    * @param pathPrefix the path prefix to match
    * @return this

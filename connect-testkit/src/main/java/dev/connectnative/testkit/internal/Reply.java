@@ -35,11 +35,13 @@ public record Reply(int status, Map<String, String> headers, byte[] body) {
     return new Reply(200, Map.of(), new byte[0]);
   }
 
-  /** A plain-text error without trailing newline, as Consul writes them. */
+  /**
+   * A plain-text error without trailing newline, as Consul writes them: no {@code Content-Type} of
+   * its own, so the writer adds the sniffed {@code text/plain; charset=utf-8} after {@code
+   * Content-Length}, where Go puts it.
+   */
   public static Reply error(int status, String message) {
-    Map<String, String> headers = new LinkedHashMap<>();
-    headers.put("Content-Type", "text/plain; charset=utf-8");
-    return new Reply(status, headers, message.getBytes(StandardCharsets.UTF_8));
+    return new Reply(status, Map.of(), message.getBytes(StandardCharsets.UTF_8));
   }
 
   /** Returns a copy with one more header. */
