@@ -6,7 +6,8 @@ package dev.connectnative;
  *
  * <p>Every method has a no-op default, so implementations override what they need. Methods are
  * called on the service's scheduler thread (or the identity source's publishing thread for
- * rotations) and must return quickly; an exception thrown by a listener is logged and ignored.
+ * rotations and agent errors) and must return quickly; an exception thrown by a listener is logged
+ * and ignored.
  */
 public interface ConnectListener {
 
@@ -20,13 +21,21 @@ public interface ConnectListener {
   default void onIdentityRotated(IdentitySnapshot previous, IdentitySnapshot current) {}
 
   /**
-   * Called when fetching the identity fails with a new error (agent down, 403, malformed answer).
-   * The service keeps serving the last good identity and retries with backoff.
+   * Called when fetching the identity fails (agent down, 403, malformed answer): on the first
+   * failure and again only when a failure of another kind follows, not on each retry. Pushed by the
+   * identity source on its watch thread ({@link IdentityListener#onError(ConnectException)}), so it
+   * arrives as soon as the failing call returns. The service keeps serving the last good identity
+   * and retries with backoff.
    *
    * @param error the failure, an {@link AgentException} when the agent answered badly or not at
    *     all, an {@link InvalidIdentityException} when its answer could not be used
    */
   default void onAgentError(ConnectException error) {}
+
+  /**
+   * Called when fetching the identity succeeds again after {@link #onAgentError(ConnectException)}.
+   */
+  default void onAgentRecovered() {}
 
   /**
    * Called when an accepted connection completed its handshake and its client was authorized.

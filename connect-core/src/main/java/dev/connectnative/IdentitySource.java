@@ -22,9 +22,11 @@ public interface IdentitySource extends AutoCloseable {
   Optional<IdentitySnapshot> current();
 
   /**
-   * Registers a listener called after each change. It is not called for the snapshot already in
-   * effect when it is added; read {@link #current()} for that. See {@link IdentityListener} for the
-   * calling thread.
+   * Registers a listener called after each change and on fetch failures and recoveries. It is not
+   * called for the snapshot already in effect when it is added (read {@link #current()} for that),
+   * but a source that is failing when the listener is added calls its {@link
+   * IdentityListener#onError(ConnectException)} at once with the failure in effect. See {@link
+   * IdentityListener} for the calling thread.
    *
    * @param listener the listener
    * @throws NullPointerException if {@code listener} is null

@@ -49,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * active root, a leaf for another service) keeps the previous snapshot and is reported through
  * {@link #status()}.
  *
+ * <p><b>Errors are pushed.</b> The first failure of either watch, and each later failure of another
+ * kind (class and message), is pushed to {@link IdentityListener#onError} as it happens; once both
+ * watches succeed again, {@link IdentityListener#onRecovered()} follows. Retries of the same
+ * failure are not reported again (the watches log the first at WARN and the retries at DEBUG).
+ *
  * <p><b>Stale leaves.</b> After a CA rotation the agent may keep serving a leaf signed by the old
  * root for a long time (Consul 1.10 can hold a blocking leaf query on a 10-minute fetch that began
  * before the rotation). When the active root changes and the current leaf's authority key
@@ -57,7 +62,8 @@ import org.slf4j.LoggerFactory;
  * A leaf in the last tenth of its lifetime that the agent has not replaced is asked for again the
  * same way.
  *
- * <p>Listeners are called on the source's scheduler thread, one change at a time. {@link #close()}
+ * <p>Listeners are called on the source's scheduler thread, one change at a time (a listener added
+ * while the source is failing is told the failure at once, on the adding thread). {@link #close()}
  * stops both watches and the scheduler it owns; it is idempotent.
  */
 public final class AgentIdentitySource implements IdentitySource {
@@ -83,6 +89,7 @@ public final class AgentIdentitySource implements IdentitySource {
   private ConnectException rootsError;
   private ConnectException leafError;
   private boolean staleLogged;
+  private String reportedKind;
   private boolean expiryLogged;
 
   private volatile IdentitySnapshot snapshot;
@@ -164,14 +171,18 @@ public final class AgentIdentitySource implements IdentitySource {
   @Override
   public void addListener(IdentityListener listener) {
     requireNonNull(listener, "listener");
-    listeners.add(listener);
+    synchronized (lock) {
+      listeners.add(listener);
+      if (reportedKind != null) {
+        tellError(listener, currentError());
+      }
+    }
   }
 
   @Override
   public IdentityStatus status() {
     synchronized (lock) {
-      ConnectException error = leafError != null ? leafError : rootsError;
-      return new IdentityStatus(trust != null, leaf != null, Optional.ofNullable(error));
+      return new IdentityStatus(trust != null, leaf != null, Optional.ofNullable(currentError()));
     }
   }
 
@@ -222,6 +233,7 @@ public final class AgentIdentitySource implements IdentitySource {
     public void onError(AgentException error, int consecutiveFailures) {
       synchronized (lock) {
         rootsError = error;
+        errorsChanged();
       }
     }
 
@@ -230,6 +242,7 @@ public final class AgentIdentitySource implements IdentitySource {
       synchronized (lock) {
         if (rootsError instanceof AgentException) {
           rootsError = null;
+          errorsChanged();
         }
       }
     }
@@ -243,6 +256,7 @@ public final class AgentIdentitySource implements IdentitySource {
       LOG.warn("ignoring CA roots from the agent, keeping the previous ones: {}", e.getMessage());
       synchronized (lock) {
         rootsError = e;
+        errorsChanged();
       }
       return;
     }
@@ -251,6 +265,7 @@ public final class AgentIdentitySource implements IdentitySource {
         return;
       }
       rootsError = null;
+      errorsChanged();
       String previousActive = roots == null ? null : roots.activeRootId();
       roots = value;
       trust = bundle;
@@ -308,6 +323,7 @@ public final class AgentIdentitySource implements IdentitySource {
     public void onError(AgentException error, int consecutiveFailures) {
       synchronized (lock) {
         leafError = error;
+        errorsChanged();
       }
     }
 
@@ -316,6 +332,7 @@ public final class AgentIdentitySource implements IdentitySource {
       synchronized (lock) {
         if (leafError instanceof AgentException) {
           leafError = null;
+          errorsChanged();
         }
       }
     }
@@ -341,6 +358,7 @@ public final class AgentIdentitySource implements IdentitySource {
           e.getMessage());
       synchronized (lock) {
         leafError = e;
+        errorsChanged();
       }
       return;
     }
@@ -349,6 +367,7 @@ public final class AgentIdentitySource implements IdentitySource {
         return;
       }
       leafError = null;
+      errorsChanged();
       LeafCertificate previous = leaf;
       leaf = parsed;
       expiryLogged = false;
@@ -491,6 +510,55 @@ public final class AgentIdentitySource implements IdentitySource {
           : Optional.of(HexFormat.ofDelimiter(":").formatHex(keyId));
     } catch (IOException | IllegalArgumentException e) {
       return Optional.empty();
+    }
+  }
+
+  // ---- errors -----------------------------------------------------------------------------------
+
+  /**
+   * The error in effect: the leaf's first, as it is what handshakes miss most. Holds {@code lock}.
+   */
+  private ConnectException currentError() {
+    return leafError != null ? leafError : rootsError;
+  }
+
+  /**
+   * Tells the listeners when the error in effect is of a new kind, or gone. Holds {@code lock}, so
+   * listeners see errors and recoveries in order and {@link #addListener} cannot miss one.
+   */
+  private void errorsChanged() {
+    if (closed) {
+      return;
+    }
+    ConnectException error = currentError();
+    if (error == null) {
+      if (reportedKind != null) {
+        reportedKind = null;
+        for (IdentityListener listener : listeners) {
+          try {
+            listener.onRecovered();
+          } catch (RuntimeException e) {
+            LOG.warn("identity listener {} failed on recovery", listener, e);
+          }
+        }
+      }
+      return;
+    }
+    String kind = error.getClass().getName() + ": " + error.getMessage();
+    if (kind.equals(reportedKind)) {
+      return;
+    }
+    reportedKind = kind;
+    for (IdentityListener listener : listeners) {
+      tellError(listener, error);
+    }
+  }
+
+  private static void tellError(IdentityListener listener, ConnectException error) {
+    try {
+      listener.onError(error);
+    } catch (RuntimeException e) {
+      LOG.warn("identity listener {} failed on error", listener, e);
     }
   }
 

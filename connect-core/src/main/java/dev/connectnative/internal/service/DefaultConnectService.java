@@ -8,6 +8,7 @@ import dev.connectnative.ConnectException;
 import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
 import dev.connectnative.DialOptions;
+import dev.connectnative.IdentityListener;
 import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.IdentitySource;
 import dev.connectnative.IdentityStatus;
@@ -32,10 +33,8 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -48,13 +47,11 @@ import org.slf4j.LoggerFactory;
  * A {@link ConnectService} over an {@link IdentitySource}: the agent-backed one by default.
  *
  * <p>Owns, when it created them, the agent client, the identity source and a single daemon
- * scheduler thread {@code connect-<name>}; {@link #close()} stops exactly those. Agent errors are
- * noticed by checking the source's status every {@link #ERROR_CHECK_INTERVAL} on the scheduler.
+ * scheduler thread {@code connect-<name>}; {@link #close()} stops exactly those. Agent errors and
+ * recoveries are pushed by the identity source ({@link IdentityListener#onError}) and passed on to
+ * the {@link ConnectListener} as they happen.
  */
 public final class DefaultConnectService implements ConnectService {
-  /** How often the identity source's last error is checked for {@code onAgentError}. */
-  static final Duration ERROR_CHECK_INTERVAL = Duration.ofMillis(500);
-
   private static final Logger log = LoggerFactory.getLogger(DefaultConnectService.class);
 
   private final String name;
@@ -69,9 +66,7 @@ public final class DefaultConnectService implements ConnectService {
   private final TlsProviders.Selection tls;
   private final SSLContext sslContext;
   private final CountDownLatch ready = new CountDownLatch(1);
-  private final AtomicReference<ConnectException> lastReportedError = new AtomicReference<>();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private final ScheduledFuture<?> errorCheck;
   private final DialAccept dialAccept;
 
   /**
@@ -178,7 +173,7 @@ public final class DefaultConnectService implements ConnectService {
     this.trustManager = new ConnectTrustManager(source, policy, clock);
     this.sslContext =
         ConnectSslContexts.create(keyManager, trustManager, tls.provider().orElse(null));
-    source.addListener(this::onIdentityChanged);
+    source.addListener(new SourceEvents());
     if (source.current().isPresent()) {
       ready.countDown();
     }
@@ -187,15 +182,6 @@ public final class DefaultConnectService implements ConnectService {
           new DialAccept(
               name, agentClient, sslContext, trustManager, source, scheduler, listener, settings);
     } catch (RuntimeException e) {
-      stopOwned();
-      throw e;
-    }
-    try {
-      this.errorCheck =
-          scheduler.scheduleWithFixedDelay(
-              this::checkErrors, 0, ERROR_CHECK_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (RuntimeException e) {
-      dialAccept.close();
       stopOwned();
       throw e;
     }
@@ -323,7 +309,6 @@ public final class DefaultConnectService implements ConnectService {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    errorCheck.cancel(false);
     dialAccept.close();
     stopOwned();
     log.debug("service \"{}\" closed", name);
@@ -358,33 +343,48 @@ public final class DefaultConnectService implements ConnectService {
     return new NotReadyException(message.toString(), error.orElse(null));
   }
 
-  private void onIdentityChanged(Optional<IdentitySnapshot> previous, IdentitySnapshot current) {
-    ready.countDown();
-    if (previous.isEmpty()) {
-      log.info(
-          "service \"{}\" ready: leaf serial={}, notAfter={}",
-          name,
-          current.leaf().serialNumber(),
-          current.leaf().notAfter());
-      return;
+  /** What the identity source tells the service, passed on to the {@link ConnectListener}. */
+  private final class SourceEvents implements IdentityListener {
+    @Override
+    public void onIdentityChanged(Optional<IdentitySnapshot> previous, IdentitySnapshot current) {
+      ready.countDown();
+      if (previous.isEmpty()) {
+        log.info(
+            "service \"{}\" ready: leaf serial={}, notAfter={}",
+            name,
+            current.leaf().serialNumber(),
+            current.leaf().notAfter());
+        return;
+      }
+      try {
+        listener.onIdentityRotated(previous.get(), current);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on identity rotation of service \"{}\"", listener, name, e);
+      }
     }
-    try {
-      listener.onIdentityRotated(previous.get(), current);
-    } catch (RuntimeException e) {
-      log.warn("listener {} failed on identity rotation of service \"{}\"", listener, name, e);
-    }
-  }
 
-  private void checkErrors() {
-    ConnectException error = source.status().lastError().orElse(null);
-    ConnectException reported = lastReportedError.getAndSet(error);
-    if (error == null || error == reported || closed.get()) {
-      return;
+    @Override
+    public void onError(ConnectException error) {
+      if (closed.get()) {
+        return;
+      }
+      try {
+        listener.onAgentError(error);
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on agent error of service \"{}\"", listener, name, e);
+      }
     }
-    try {
-      listener.onAgentError(error);
-    } catch (RuntimeException e) {
-      log.warn("listener {} failed on agent error of service \"{}\"", listener, name, e);
+
+    @Override
+    public void onRecovered() {
+      if (closed.get()) {
+        return;
+      }
+      try {
+        listener.onAgentRecovered();
+      } catch (RuntimeException e) {
+        log.warn("listener {} failed on agent recovery of service \"{}\"", listener, name, e);
+      }
     }
   }
 

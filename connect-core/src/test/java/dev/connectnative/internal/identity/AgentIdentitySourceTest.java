@@ -12,7 +12,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.stubbing.StubMapping;
 import dev.connectnative.AgentException;
+import dev.connectnative.ConnectException;
+import dev.connectnative.IdentityListener;
 import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.internal.agent.AgentTestSupport;
@@ -237,6 +240,72 @@ class AgentIdentitySourceTest {
             "no leaf certificate for service \"web\": agent answered 403 Permission denied");
     assertThat(source.leafState()).isEqualTo(BlockingWatch.State.PERMISSION_DENIED);
     assertThat(source.rootsState()).isEqualTo(BlockingWatch.State.OK);
+  }
+
+  @Test
+  void failuresArePushedOncePerKindAndRecoveryFollows() {
+    stableRoots();
+    StubMapping denied =
+        agent
+            .server()
+            .stubFor(
+                get(urlPathEqualTo(LEAF))
+                    .atPriority(1)
+                    .willReturn(AgentTestSupport.recorded("acl-07-leaf-web-no-token.http")));
+    agent.stub(first(LEAF).atPriority(5).willReturn(AgentTestSupport.recorded("08-leaf-web.http")));
+    hold(LEAF, 17);
+    List<String> events = new CopyOnWriteArrayList<>();
+    IdentityListener recorder = events(events);
+
+    start(RECORDING_TIME).addListener(recorder);
+
+    await().atMost(AWAIT).until(() -> agent.count(get(urlPathEqualTo(LEAF))) >= 4);
+    assertThat(events)
+        .as("retries of the same 403 are not reported again")
+        .containsExactly(
+            "error: no leaf certificate for service \"web\": agent answered 403 Permission"
+                + " denied");
+
+    StubMapping failing =
+        agent
+            .server()
+            .stubFor(
+                get(urlPathEqualTo(LEAF))
+                    .atPriority(0)
+                    .willReturn(aResponse().withStatus(500).withBody("rpc error: no leader")));
+    agent.server().removeStub(denied);
+    await().atMost(AWAIT).until(() -> events.size() == 2);
+    assertThat(events.get(1)).startsWith("error: ").contains("500", "rpc error: no leader");
+
+    List<String> late = new CopyOnWriteArrayList<>();
+    source.addListener(events(late));
+    assertThat(late).as("told at once while failing").containsExactly(events.get(1));
+
+    agent.server().removeStub(failing);
+    await().atMost(AWAIT).until(() -> events.contains("recovered"));
+    assertThat(events).hasSize(3).endsWith("recovered");
+    assertThat(late).endsWith("recovered");
+    assertThat(source.status().ready()).isTrue();
+    assertThat(source.status().lastError()).isEmpty();
+  }
+
+  private static IdentityListener events(List<String> events) {
+    return new IdentityListener() {
+      @Override
+      public void onIdentityChanged(Optional<IdentitySnapshot> previous, IdentitySnapshot current) {
+        // only failures and recoveries are recorded here
+      }
+
+      @Override
+      public void onError(ConnectException error) {
+        events.add("error: " + error.getMessage());
+      }
+
+      @Override
+      public void onRecovered() {
+        events.add("recovered");
+      }
+    };
   }
 
   @Test
