@@ -31,4 +31,4 @@ if ! mvn -B -ntp -q -DskipTests -Dspotless.check.skip=true -pl examples -am inst
   exit 3
 fi
 
-java -cp "examples/target/classes:$(cat "$log.cp")" "$main"
+"${JAVA_HOME:+$JAVA_HOME/bin/}java" -cp "examples/target/classes:$(cat "$log.cp")" "$main"

@@ -156,10 +156,18 @@ public final class Demo {
         }
         rotate(admin, echo, web, webId);
       } finally {
-        admin.deleteIntention("web", "echo");
+        cleanUp(admin);
       }
     }
     story.ending("The story held: every step behaved as expected.");
+  }
+
+  private void cleanUp(ConsulAdmin admin) {
+    try {
+      admin.deleteIntention("web", "echo");
+    } catch (ConsulAdmin.AdminException e) {
+      story.say("(The intention web => echo could not be deleted: " + e.getMessage() + ")");
+    }
   }
 
   private void meet(ConnectService echo, ConnectService web, int port) {
