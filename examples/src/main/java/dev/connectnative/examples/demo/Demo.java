@@ -142,10 +142,12 @@ public final class Demo {
     ConsulAdmin admin = mesh.admin();
     admin.allow("web", "echo");
     story.say("Operator: intention web => echo set to allow.");
-    ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    int port = plain.getLocalPort();
-    try (ConnectService echo =
-            mesh.service("echo").register("127.0.0.1", port).listener(new EchoEvents()).build();
+    try (ServerSocket plain = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        ConnectService echo =
+            mesh.service("echo")
+                .register("127.0.0.1", plain.getLocalPort())
+                .listener(new EchoEvents())
+                .build();
         ConnectService web = mesh.service("web").build();
         EchoServer server = EchoServer.start(echo, plain)) {
       try {
@@ -228,7 +230,7 @@ public final class Demo {
     String clientSide;
     try (Conversation again = new Conversation(web.dial("echo", DIAL))) {
       String reply = again.ask("are you there?");
-      story.check(reply == null, "no reply to a denied caller, but echo answered: " + reply);
+      story.require(reply == null, "no reply to a denied caller, but echo answered: " + reply);
       clientSide = "the connection closed without a reply";
     } catch (IOException e) {
       clientSide = e.getMessage();
