@@ -22,6 +22,7 @@ record GoldenRecording(
     String requestBody,
     int status,
     Map<String, String> responseHeaders,
+    List<String> responseHeaderNames,
     String responseBody,
     double elapsedSeconds) {
 
@@ -91,9 +92,11 @@ record GoldenRecording(
     }
     int status = Integer.parseInt(lines[i].split(" ")[1]);
     Map<String, String> responseHeaders = new LinkedHashMap<>();
+    List<String> responseHeaderNames = new ArrayList<>();
     for (i++; i < lines.length && !lines[i].strip().isEmpty(); i++) {
       String header = lines[i].strip();
       int colon = header.indexOf(": ");
+      responseHeaderNames.add(header.substring(0, colon));
       responseHeaders.put(
           header.substring(0, colon).toLowerCase(Locale.ROOT), header.substring(colon + 2));
     }
@@ -119,6 +122,7 @@ record GoldenRecording(
         requestBody.toString(),
         status,
         responseHeaders,
+        List.copyOf(responseHeaderNames),
         responseBody,
         elapsed);
   }
