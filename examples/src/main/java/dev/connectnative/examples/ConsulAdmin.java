@@ -65,8 +65,8 @@ public final class ConsulAdmin {
    * Creates a client of the agent {@code agent} describes.
    *
    * @param agent the agent address, token and TLS settings
-   * @throws IllegalArgumentException if the agent is reached over a unix socket or with a client
-   *     certificate, or its CA files cannot be read
+   * @throws IllegalArgumentException if the agent is reached over a unix socket, with a client
+   *     certificate or another TLS server name, or its CA files cannot be read
    */
   public ConsulAdmin(AgentConfig agent) {
     this.agent = requireNonNull(agent, "agent");
@@ -78,6 +78,12 @@ public final class ConsulAdmin {
     if (agent.clientCert().isPresent()) {
       throw new IllegalArgumentException(
           "ConsulAdmin does not present agent client certificates (CONSUL_CLIENT_CERT)");
+    }
+    if (agent.tlsServerName().isPresent()) {
+      throw new IllegalArgumentException(
+          "ConsulAdmin checks the agent's certificate against the address's host and cannot use"
+              + " CONSUL_TLS_SERVER_NAME="
+              + agent.tlsServerName().get());
     }
     boolean https = agent.transport() == AgentConfig.Transport.HTTPS;
     String host = agent.host().indexOf(':') >= 0 ? "[" + agent.host() + "]" : agent.host();
