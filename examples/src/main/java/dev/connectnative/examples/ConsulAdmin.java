@@ -37,7 +37,7 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The operator's side of the examples: what a person would otherwise do with the {@code consul}
- * CLI, done through the agent's HTTP API (the 1.10 API, as recorded in {@code consul-golden}).
+ * CLI, done through the agent's HTTP API (its Consul 1.10 form, which later versions still serve).
  *
  * <ul>
  *   <li>registration: {@code PUT /v1/agent/service/register} with {@code "Connect": {"Native":
@@ -50,8 +50,9 @@ import javax.net.ssl.TrustManagerFactory;
  *
  * <p>Reaches the agent over HTTP or HTTPS (verified with {@code CONSUL_CACERT}/{@code
  * CONSUL_CAPATH} or the JDK's trust store), with the ACL token of the {@link AgentConfig}. Unix
- * sockets and agent client certificates are not supported by this small client and are refused with
- * a message saying so. Thread-safe; holds no threads of its own beyond the JDK client's.
+ * sockets, agent client certificates and {@code CONSUL_TLS_SERVER_NAME} are not supported by this
+ * small client and are refused with a message saying so. Thread-safe; holds no threads of its own
+ * beyond the JDK client's.
  */
 public final class ConsulAdmin {
   private static final ObjectMapper JSON = new ObjectMapper();
