@@ -3,8 +3,12 @@ package dev.connectnative.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.Authorizer;
+import dev.connectnative.ConnectService;
+import dev.connectnative.internal.authz.LiveConnections;
+import dev.connectnative.servlet.internal.AuthorizingSslConnectionFactory;
 import dev.connectnative.servlet.internal.HandshakeAuthorization;
 import dev.connectnative.servlet.internal.Http2Support;
+import dev.connectnative.servlet.internal.LiveJettyConnection;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +19,6 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 /**
@@ -37,8 +40,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
  * reject Connect certificates because they carry only a SPIFFE URI and no DNS name. Every
  * connection, including one that resumes a TLS session, is authorized with the {@link Authorizer}
  * right after its handshake; a denial or a failure to decide closes the connection before any
- * request is read (fail closed). HTTP/1.1 is always served; HTTP/2 is negotiated with ALPN when the
- * optional {@code jetty-http2-server} and {@code jetty-alpn-java-server} jars are present.
+ * request is read (fail closed). With {@link Builder#closeOnRevocation(ConnectService)} a
+ * connection stays registered with the service while it is open, and is closed as soon as the
+ * service sees an intention change that denies its client. HTTP/1.1 is always served; HTTP/2 is
+ * negotiated with ALPN when the optional {@code jetty-http2-server} and {@code
+ * jetty-alpn-java-server} jars are present.
  *
  * <p>Connections that Consul governs with L7 (HTTP) intentions are admitted only when {@link
  * Builder#intentions(IntentionsSource)} is set and a {@link ConnectFilter} enforcing the same
@@ -73,6 +79,7 @@ public final class ConnectConnector {
     private Boolean http2;
     private Duration authorizationTimeout;
     private Duration idleTimeout;
+    private LiveConnections liveConnections;
 
     private Builder(Server server) {
       this.server = server;
@@ -134,6 +141,36 @@ public final class ConnectConnector {
     public Builder intentions(IntentionsSource intentions) {
       this.intentions =
           once(this.intentions, requireNonNull(intentions, "intentions"), "intentions");
+      return this;
+    }
+
+    /**
+     * Registers every connection the authorizer allows outright with {@code service}, which
+     * re-authorizes its open connections whenever its intentions change and closes those whose
+     * client is now denied, at once rather than at the next request or the idle timeout. {@link
+     * ConnectJetty} sets this. Connections admitted only for L7 checks are not registered: the
+     * agent answers "not authorized" for them by design, and the {@link ConnectFilter} checks each
+     * of their requests against the live intentions. If unset, a denied client's open connection
+     * stays open until it is idle for the idle timeout; with a {@link ConnectFilter} whose {@link
+     * ConnectFilter.Builder#authorizer(Authorizer)} is set, its next request is refused.
+     *
+     * @param service the service whose authorizer this connector uses, built by {@code
+     *     Connect.service(…)}
+     * @return this builder
+     * @throws IllegalStateException if already set
+     * @throws IllegalArgumentException if the service was not built by {@code Connect}
+     */
+    public Builder closeOnRevocation(ConnectService service) {
+      requireNonNull(service, "service");
+      LiveConnections registry =
+          LiveJettyConnection.registryOf(service)
+              .orElseThrow(
+                  () ->
+                      new IllegalArgumentException(
+                          "service \""
+                              + service.name()
+                              + "\" was not built by Connect and tracks no connections"));
+      this.liveConnections = once(this.liveConnections, registry, "closeOnRevocation");
       return this;
     }
 
@@ -249,13 +286,18 @@ public final class ConnectConnector {
         after.addAll(List.of(Http2Support.factories(config, http11.getProtocol(), ssl)));
       }
       after.add(http11);
-      SslConnectionFactory tls = new SslConnectionFactory(ssl, after.get(0).getProtocol());
-      tls.addBean(
-          new HandshakeAuthorization(
-              service,
-              authorizer,
-              intentions,
-              authorizationTimeout == null ? DEFAULT_AUTHORIZATION_TIMEOUT : authorizationTimeout));
+      AuthorizingSslConnectionFactory tls =
+          new AuthorizingSslConnectionFactory(
+              ssl,
+              after.get(0).getProtocol(),
+              new HandshakeAuthorization(
+                  service,
+                  authorizer,
+                  intentions,
+                  authorizationTimeout == null
+                      ? DEFAULT_AUTHORIZATION_TIMEOUT
+                      : authorizationTimeout,
+                  liveConnections));
       List<ConnectionFactory> all = new ArrayList<>();
       all.add(tls);
       all.addAll(after);

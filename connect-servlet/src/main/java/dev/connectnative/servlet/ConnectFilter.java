@@ -63,8 +63,10 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code ALLOW}: the request proceeds; {@code DENY}: 403.
- *   <li>No permission of the caller's L7 intention matches: the default intention behaviour, set
- *       with {@link Builder#defaultAllow(boolean)}; if unset, 403.
+ *   <li>No permission of the caller's L7 intention matches: Consul's default intention behaviour.
+ *       {@link Builder#defaultAllow(boolean)} decides if set; otherwise the intentions source's
+ *       {@link IntentionsSource#defaultAllow()} ({@link AgentIntentions} reads the agent's {@code
+ *       X-Consul-Default-Acl-Policy}); if neither is known, 403.
  *   <li>No intention of this service names the caller: the request proceeds only if the authorizer
  *       allowed the connection itself (wildcard intentions or the default allowed it); otherwise
  *       403.
@@ -97,7 +99,7 @@ public final class ConnectFilter implements Filter {
   private final String service;
   private final IntentionsSource intentions;
   private final Authorizer authorizer;
-  private final boolean defaultAllow;
+  private final Boolean defaultAllow;
   private final Object lifecycle = new Object();
   private boolean armed;
 
@@ -105,7 +107,7 @@ public final class ConnectFilter implements Filter {
     this.service = builder.service;
     this.intentions = builder.intentions;
     this.authorizer = builder.authorizer;
-    this.defaultAllow = Boolean.TRUE.equals(builder.defaultAllow);
+    this.defaultAllow = builder.defaultAllow;
   }
 
   /**
@@ -252,10 +254,7 @@ public final class ConnectFilter implements Filter {
     return switch (decision.outcome()) {
       case ALLOW -> Optional.empty();
       case DENY -> Optional.of(new Refusal(403, decision.reason()));
-      case NO_MATCHING_PERMISSION ->
-          defaultAllow
-              ? Optional.empty()
-              : Optional.of(new Refusal(403, decision.reason() + "; the default is to deny"));
+      case NO_MATCHING_PERMISSION -> byDefault(decision);
       case NO_MATCHING_SOURCE ->
           grant.layer7()
               ? Optional.of(
@@ -267,6 +266,30 @@ public final class ConnectFilter implements Filter {
                           + ")"))
               : recheck(grant, session);
     };
+  }
+
+  /**
+   * Applies the default intention behaviour: the explicit setting first, then what the intentions
+   * source knows (the agent's), else deny.
+   */
+  private Optional<Refusal> byDefault(IntentionDecision decision) {
+    String source;
+    boolean allow;
+    Optional<Boolean> fromSource = intentions.defaultAllow();
+    if (defaultAllow != null) {
+      allow = defaultAllow;
+      source = "set on this filter";
+    } else if (fromSource.isPresent()) {
+      allow = fromSource.get();
+      source = "the default policy reported with the intentions";
+    } else {
+      allow = false;
+      source = "no default policy is known";
+    }
+    return allow
+        ? Optional.empty()
+        : Optional.of(
+            new Refusal(403, decision.reason() + "; the default is to deny (" + source + ")"));
   }
 
   /**
@@ -429,7 +452,10 @@ public final class ConnectFilter implements Filter {
     /**
      * Sets the default intention behaviour, applied when none of the permissions of the caller's L7
      * intention matches a request. Consul allows by default when ACLs are disabled and follows the
-     * ACL default policy otherwise. If unset, deny (fail closed).
+     * ACL default policy otherwise. If unset, the intentions source's {@link
+     * IntentionsSource#defaultAllow()} applies ({@link AgentIntentions} reads it from the agent's
+     * {@code X-Consul-Default-Acl-Policy} header), and while that is unknown, deny (fail closed).
+     * Set it to override the agent, e.g. {@code false} to deny whatever no permission allows.
      *
      * @param allow {@code true} to allow by default
      * @return this builder

@@ -3,6 +3,7 @@ package dev.connectnative.servlet;
 import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.ConnectService;
+import dev.connectnative.servlet.internal.LiveJettyConnection;
 import dev.connectnative.servlet.internal.ServiceTls;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -36,12 +37,14 @@ public final class ConnectJetty {
    */
   public static ServerConnector addConnector(Server server, ConnectService service, int port) {
     requireNonNull(service, "service");
-    return ConnectConnector.builder(server)
-        .service(service.name())
-        .sslContext(service.sslContext())
-        .authorizer(service.authorizer())
-        .port(port)
-        .build();
+    ConnectConnector.Builder builder =
+        ConnectConnector.builder(server)
+            .service(service.name())
+            .sslContext(service.sslContext())
+            .authorizer(service.authorizer())
+            .port(port);
+    closeOnRevocation(builder, service);
+    return builder.build();
   }
 
   /**
@@ -63,12 +66,22 @@ public final class ConnectJetty {
   public static ServerConnector addConnector(
       Server server, ConnectService service, int port, IntentionsSource intentions) {
     requireNonNull(service, "service");
-    return ConnectConnector.builder(server)
-        .service(service.name())
-        .sslContext(ServiceTls.forLayer7(service, ConnectConnector.DEFAULT_AUTHORIZATION_TIMEOUT))
-        .authorizer(service.authorizer())
-        .intentions(intentions)
-        .port(port)
-        .build();
+    ConnectConnector.Builder builder =
+        ConnectConnector.builder(server)
+            .service(service.name())
+            .sslContext(
+                ServiceTls.forLayer7(service, ConnectConnector.DEFAULT_AUTHORIZATION_TIMEOUT))
+            .authorizer(service.authorizer())
+            .intentions(intentions)
+            .port(port);
+    closeOnRevocation(builder, service);
+    return builder.build();
+  }
+
+  /** Services built by {@code Connect} close the connections of clients they stop allowing. */
+  private static void closeOnRevocation(ConnectConnector.Builder builder, ConnectService service) {
+    if (LiveJettyConnection.registryOf(service).isPresent()) {
+      builder.closeOnRevocation(service);
+    }
   }
 }

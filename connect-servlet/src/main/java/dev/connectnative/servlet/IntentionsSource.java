@@ -23,6 +23,18 @@ public interface IntentionsSource {
   Optional<ServiceIntentions> current();
 
   /**
+   * Returns Consul's default intention behaviour, which decides a request when none of the
+   * permissions of the caller's L7 intention matches it. {@link AgentIntentions} reads it from the
+   * agent; {@link ConnectFilter.Builder#defaultAllow(boolean)} overrides it.
+   *
+   * @return {@code true} to allow, {@code false} to deny; empty when unknown (this default
+   *     implementation), in which case such requests are refused
+   */
+  default Optional<Boolean> defaultAllow() {
+    return Optional.empty();
+  }
+
+  /**
    * Returns a source that always serves the same intentions.
    *
    * @param intentions the intentions

@@ -117,7 +117,7 @@ class ConnectConnectorTest {
             api.id()
                 + " may not GET /private on \"echo\": Matched L7 intention: default/api =>"
                 + " default/echo (Precedence: 9), but none of its 1 permission(s) matches GET"
-                + " /private; the default is to deny");
+                + " /private; the default is to deny (no default policy is known)");
     assertThat(server.served).hasValue(1);
   }
 

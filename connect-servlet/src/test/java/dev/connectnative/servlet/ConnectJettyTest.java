@@ -8,6 +8,7 @@ import dev.connectnative.AgentConfig;
 import dev.connectnative.Connect;
 import dev.connectnative.ConnectService;
 import dev.connectnative.ServiceIdentity;
+import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.internal.tls.ConnectTrustManager;
 import dev.connectnative.testkit.DevAgent;
 import dev.connectnative.testkit.IntentionAction;
@@ -131,8 +132,7 @@ class ConnectJettyTest {
   @Test
   void l7CallersAreServedPerRequestWhenIntentionsAreEnforced() throws Exception {
     agent.upsertIntentionExact("web", "echo", IntentionAction.ALLOW);
-    try (AgentIntentions intentions =
-        AgentIntentions.watch(config, "echo", Duration.ofSeconds(2))) {
+    try (AgentIntentions intentions = AgentIntentions.watch(echo, Duration.ofSeconds(2))) {
       HttpResponse<String> written =
           HttpClient.newHttpClient()
               .send(
@@ -141,8 +141,10 @@ class ConnectJettyTest {
                           HttpRequest.BodyPublishers.ofString(
                               "{\"Kind\":\"service-intentions\",\"Name\":\"echo\",\"Sources\":["
                                   + "{\"Name\":\"db\",\"Action\":\"deny\"},"
-                                  + "{\"Name\":\"api\",\"Permissions\":[{\"Action\":\"allow\","
-                                  + "\"HTTP\":{\"PathPrefix\":\"/public/\"}}]}]}"))
+                                  + "{\"Name\":\"api\",\"Permissions\":["
+                                  + "{\"Action\":\"allow\",\"HTTP\":{\"PathPrefix\":\"/public/\"}},"
+                                  + "{\"Action\":\"deny\",\"HTTP\":{\"PathPrefix\":\"/private\"}}"
+                                  + "]}]}"))
                       .build(),
                   HttpResponse.BodyHandlers.ofString());
       assertThat(written.statusCode()).isEqualTo(200);
@@ -159,13 +161,67 @@ class ConnectJettyTest {
       HttpClient client = client(api);
 
       assertThat(get(client, connector, "/public/a").statusCode()).isEqualTo(200);
-      assertThat(get(client, connector, "/private").statusCode()).isEqualTo(403);
+      HttpResponse<String> denied = get(client, connector, "/private");
+      assertThat(denied.statusCode()).isEqualTo(403);
+      assertThat(denied.body()).contains("Matched L7 intention: default/api => default/echo");
+      assertThat(intentions.defaultAllow())
+          .as("X-Consul-Default-Acl-Policy of an agent with ACLs off")
+          .contains(true);
+      assertThat(get(client, connector, "/other").statusCode())
+          .as("no permission matches: the agent's default (allow with ACLs off) applies")
+          .isEqualTo(200);
       HttpClient db = client(service("db"));
       assertThatThrownBy(() -> get(db, connector, "/public/a"))
           .as("a client denied at L4 still gets a TLS alert in L7 mode")
           .isInstanceOf(SSLHandshakeException.class)
           .hasMessageContaining("certificate_unknown");
     }
+  }
+
+  @Test
+  void anIntentionChangeClosesTheIdleConnectionsOfADeniedClientAtOnce() throws Exception {
+    ServerConnector connector = serve(null);
+    RawHttps web = new RawHttps(rawContext(service("web")), connector.getLocalPort());
+    closeables.add(web);
+    RawHttps api = new RawHttps(rawContext(service("api")), connector.getLocalPort());
+    closeables.add(api);
+    assertThat(web.request("GET", "/before").status()).isEqualTo(200);
+    assertThat(api.request("GET", "/before").status()).isEqualTo(200);
+
+    agent.upsertIntentionExact("web", "echo", IntentionAction.DENY);
+
+    assertThat(web.closedByServer())
+        .as("closed within the 10 s socket timeout, well before Jetty's 30 s idle timeout")
+        .isTrue();
+    assertThat(api.request("GET", "/after").status())
+        .as("the connection of a client that is still allowed stays open")
+        .isEqualTo(200);
+    SSLContext webAgain = rawContext(service("web"));
+    assertThatThrownBy(
+            () -> {
+              try (RawHttps again = new RawHttps(webAgain, connector.getLocalPort())) {
+                again.request("GET", "/again");
+              }
+            })
+        .as("new connections of the denied client are refused too")
+        .isInstanceOf(IOException.class);
+  }
+
+  @Test
+  void theIntentionsWatchSharesTheServicesAgentClient() {
+    try (AgentIntentions intentions = AgentIntentions.watch(echo, Duration.ofSeconds(2))) {
+      await().atMost(Duration.ofSeconds(10)).until(() -> intentions.current().isPresent());
+    }
+    assertThat(
+            ((DefaultConnectService) echo)
+                .agentClient()
+                .orElseThrow()
+                .httpClient()
+                .dispatcher()
+                .executorService()
+                .isShutdown())
+        .as("closing the watch leaves the service's agent client alone")
+        .isFalse();
   }
 
   @Test

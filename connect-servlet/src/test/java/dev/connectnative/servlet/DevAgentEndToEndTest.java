@@ -68,7 +68,11 @@ class DevAgentEndToEndTest {
             echo.serverContext(),
             new AgentAuthorizer(client),
             intentions,
-            ConnectFilter.builder().service("echo").intentions(intentions).build(),
+            ConnectFilter.builder()
+                .service("echo")
+                .intentions(intentions)
+                .defaultAllow(false) // overrides the agent's default (allow, ACLs being off)
+                .build(),
             b -> {});
   }
 
@@ -137,7 +141,9 @@ class DevAgentEndToEndTest {
         Response refused = get(api, "/private")) {
       assertThat(allowed.code()).isEqualTo(200);
       assertThat(refused.code()).isEqualTo(403);
-      assertThat(refused.body().string()).contains("Matched L7 intention: default/api");
+      assertThat(refused.body().string())
+          .contains("Matched L7 intention: default/api")
+          .endsWith("the default is to deny (set on this filter)");
     }
 
     putConfigEntry(

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
@@ -48,6 +49,22 @@ final class RawHttps implements AutoCloseable {
     }
     byte[] body = in.readNBytes(length);
     return new Response(status, new String(body, StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Waits, up to the socket timeout, for the server to close the connection.
+   *
+   * @return {@code true} if the server closed it (end of stream or a reset), {@code false} if it
+   *     stayed open for the whole socket timeout
+   */
+  boolean closedByServer() {
+    try {
+      return in.read() == -1;
+    } catch (SocketTimeoutException e) {
+      return false;
+    } catch (IOException e) {
+      return true;
+    }
   }
 
   private String line() throws IOException {

@@ -8,6 +8,7 @@ import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectIdentity;
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.ServiceIdentity;
+import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.internal.pem.Certificates;
 import dev.connectnative.servlet.IntentionsSource;
 import dev.connectnative.servlet.ServiceIntentions;
@@ -20,6 +21,7 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
+import org.eclipse.jetty.io.Connection;
 import org.eclipse.jetty.io.ssl.SslHandshakeListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +29,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Authorizes every TLS connection the connector accepts, after each handshake, full or resumed (a
  * resumed session never reaches the trust manager, so this is the one place that sees them all). A
- * refusal throws from {@link #handshakeSucceeded}, which makes Jetty close the connection before
- * any request is read.
+ * refusal throws from the connection's {@link SslHandshakeListener#handshakeSucceeded}, which makes
+ * Jetty close the connection before any request is read. A connection the authorizer allowed
+ * outright is registered, when a registry is given, in the service's live connections, so that an
+ * intention change that denies its client closes it at once.
  *
  * <p>The agent answers "Matched L7 intention" with {@code Authorized: false}, because only a proxy
  * that sees requests can enforce L7 permissions. Such a connection is admitted, marked as L7, only
@@ -36,35 +40,53 @@ import org.slf4j.LoggerFactory;
  * enforcing those intentions is initialized; the filter then decides every request.
  *
  * <p>Runs on the Jetty thread that completed the handshake. The {@link Authorizer} normally answers
- * from its cache at once; on a miss this thread waits up to the configured timeout.
+ * from its cache at once; on a miss this thread waits up to the configured timeout. Jetty 12 offers
+ * no way to finish a handshake listener asynchronously: its veto is an exception thrown from the
+ * callback, on that thread.
  */
-public final class HandshakeAuthorization implements SslHandshakeListener {
+public final class HandshakeAuthorization {
   private static final Logger LOG = LoggerFactory.getLogger(HandshakeAuthorization.class);
 
   private final String service;
   private final Authorizer authorizer;
   private final IntentionsSource intentions;
   private final Duration timeout;
+  private final LiveConnections live;
 
   /**
-   * Creates the listener.
+   * Creates the check.
    *
    * @param service the name of the service being connected to
    * @param authorizer decides each connection
    * @param intentions the live intentions, or {@code null} when L7 intentions are not enforced
    * @param timeout the longest wait for a decision
+   * @param live the service's live connections, or {@code null} to register none
    */
   public HandshakeAuthorization(
-      String service, Authorizer authorizer, IntentionsSource intentions, Duration timeout) {
+      String service,
+      Authorizer authorizer,
+      IntentionsSource intentions,
+      Duration timeout,
+      LiveConnections live) {
     this.service = requireNonNull(service, "service");
     this.authorizer = requireNonNull(authorizer, "authorizer");
     this.intentions = intentions;
     this.timeout = requireNonNull(timeout, "timeout");
+    this.live = live;
   }
 
-  @Override
-  public void handshakeSucceeded(Event event) throws SSLException {
-    SSLEngine engine = event.getSSLEngine();
+  /** The handshake listener of one TLS connection. */
+  SslHandshakeListener listenerFor(Connection connection) {
+    requireNonNull(connection, "connection");
+    return new SslHandshakeListener() {
+      @Override
+      public void handshakeSucceeded(Event event) throws SSLException {
+        authorize(event.getSSLEngine(), connection);
+      }
+    };
+  }
+
+  private void authorize(SSLEngine engine, Connection connection) throws SSLException {
     SSLSession session = engine.getSession();
     X509Certificate leaf = peerLeaf(session);
     ServiceIdentity client;
@@ -74,9 +96,14 @@ public final class HandshakeAuthorization implements SslHandshakeListener {
       throw refuse(
           "client of " + quote(service) + " has no acceptable identity: " + e.getMessage());
     }
-    AuthorizationDecision decision = decide(client, leaf);
+    AuthorizationRequest request =
+        new AuthorizationRequest(service, client, Certificates.serialHex(leaf.getSerialNumber()));
+    AuthorizationDecision decision = decide(request);
     if (decision.allowed()) {
       new ConnectionGrant(client, false, decision.reason()).recordIn(session);
+      if (live != null) {
+        LiveJettyConnection.track(connection, request, live);
+      }
       LOG.debug("connection from {} to {} allowed: {}", client, service, decision.reason());
       return;
     }
@@ -106,10 +133,7 @@ public final class HandshakeAuthorization implements SslHandshakeListener {
             + decision.reason());
   }
 
-  private AuthorizationDecision decide(ServiceIdentity client, X509Certificate leaf)
-      throws SSLException {
-    AuthorizationRequest request =
-        new AuthorizationRequest(service, client, Certificates.serialHex(leaf.getSerialNumber()));
+  private AuthorizationDecision decide(AuthorizationRequest request) throws SSLException {
     try {
       return Decisions.decide(authorizer, request, timeout);
     } catch (Decisions.UndecidedException e) {
