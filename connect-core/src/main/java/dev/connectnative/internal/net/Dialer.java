@@ -316,17 +316,20 @@ public final class Dialer {
     return (int) Math.max(1, Math.min(Integer.MAX_VALUE, TimeUnit.NANOSECONDS.toMillis(nanos)));
   }
 
-  /** The innermost useful message: JSSE wraps trust-manager refusals a few levels deep. */
+  /**
+   * The message of the outermost certificate refusal in the chain (the Connect trust manager's,
+   * which names the peer; the JDK's causes below it, such as "NotAfter: ...", do not), else the
+   * exception's own message.
+   */
   private static String describe(Throwable e) {
     Throwable t = e;
-    String message = e.getMessage();
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
       if (t instanceof java.security.cert.CertificateException && t.getMessage() != null) {
-        message = t.getMessage();
+        return t.getMessage();
       }
     }
-    return message == null ? e.toString() : message;
+    return e.getMessage() == null ? e.toString() : e.getMessage();
   }
 
   private static void close(Socket socket) {
