@@ -194,7 +194,7 @@ class AgentFaultsTest {
   @MethodSource("faults")
   void lastGoodIdentityKeepsServingThroughAFaultAndTheHealedAgentIsFollowed(
       String name, String path, ResponseDefinitionBuilder fault, String expected) throws Exception {
-    ThreadCensus census = ThreadCensus.take("reliability-echo-");
+    ThreadCensus census = ThreadCensus.take("reliability-echo-", "connect-echo");
     List<ConnectException> reported = new CopyOnWriteArrayList<>();
     WireMockServer agent = new WireMockServer(options().dynamicPort().bindAddress("127.0.0.1"));
     agent.start();

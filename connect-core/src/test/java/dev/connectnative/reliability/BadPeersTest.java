@@ -33,7 +33,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,20 +135,7 @@ class BadPeersTest {
   }
 
   private String attempt(SSLContext rogue) {
-    try (SSLSocket socket =
-        (SSLSocket)
-            rogue
-                .getSocketFactory()
-                .createSocket(InetAddress.getLoopbackAddress(), server.port())) {
-      socket.setSoTimeout(10_000);
-      socket.startHandshake();
-      socket.getOutputStream().write("hello".getBytes(US_ASCII));
-      socket.getOutputStream().flush();
-      int b = socket.getInputStream().read();
-      return b < 0 ? "closed" : "echoed";
-    } catch (IOException e) {
-      return e.toString();
-    }
+    return Rogues.attempt(rogue, server.port());
   }
 
   private void assertRefused(SSLContext rogue, String reason) {

@@ -1,7 +1,10 @@
 package dev.connectnative.reliability;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.net.InetAddress;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -15,6 +18,7 @@ import java.util.Date;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -44,6 +48,24 @@ final class Rogues {
     }
   }
 
+  /**
+   * Connects with {@code rogue}, sends a few bytes and reads: {@code "echoed"} if the server
+   * echoed, {@code "closed"} if it closed the connection, else the exception seen.
+   */
+  static String attempt(SSLContext rogue, int port) {
+    try (SSLSocket socket =
+        (SSLSocket) rogue.getSocketFactory().createSocket(InetAddress.getLoopbackAddress(), port)) {
+      socket.setSoTimeout(10_000);
+      socket.startHandshake();
+      socket.getOutputStream().write("hello".getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().flush();
+      int b = socket.getInputStream().read();
+      return b < 0 ? "closed" : "echoed";
+    } catch (IOException e) {
+      return e.toString();
+    }
+  }
+
   /** A self-signed, non-CA EC P-256 certificate carrying {@code uri} as its URI SAN. */
   static KeyPairAndCertificate selfSigned(String uri) {
     try {
@@ -70,7 +92,7 @@ final class Rogues {
                   builder.build(
                       new JcaContentSignerBuilder("SHA256withECDSA").build(pair.getPrivate())));
       return new KeyPairAndCertificate(pair.getPrivate(), cert);
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | OperatorCreationException | IOException e) {
       throw new IllegalStateException(e);
     }
   }
