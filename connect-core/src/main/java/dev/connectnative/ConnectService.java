@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.time.Duration;
 import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -164,6 +165,10 @@ public interface ConnectService extends AutoCloseable {
    * longer allowed are closed. {@link ConnectIdentity#of(javax.net.ssl.SSLSession)} gives the
    * caller's identity.
    *
+   * <p>An {@link javax.net.ssl.SSLServerSocket} is refused: its TLS settings are not this service's
+   * and could not be vouched for. A framework that wants to make its own TLS server sockets should
+   * be given {@link #serverSocketFactory()} instead.
+   *
    * @param plain a plain (not TLS) server socket, bound or not; the returned socket owns it
    * @return the wrapping server socket
    * @throws IOException if the wrapper cannot be created
@@ -173,11 +178,28 @@ public interface ConnectService extends AutoCloseable {
 
   /**
    * Returns a factory of server sockets like {@link #serverSocket(ServerSocket)}'s, for frameworks
-   * that take a {@link ServerSocketFactory}.
+   * that take a {@link ServerSocketFactory} or an {@link SSLServerSocketFactory} (RMI, Thrift,
+   * hand-written accept loops):
+   *
+   * <pre>{@code
+   * SSLServerSocketFactory factory = echo.serverSocketFactory();
+   * try (ServerSocket server = factory.createServerSocket(8443)) {
+   *   Socket client = server.accept();          // returns at once
+   *   client.getInputStream().read();           // handshake + authorization, then data
+   * }
+   * }</pre>
+   *
+   * <p>Its server sockets are {@link javax.net.ssl.SSLServerSocket}s whose accepted sockets are
+   * {@link javax.net.ssl.SSLSocket}s that complete the handshake and the client's authorization
+   * before their first byte, exactly as {@link #serverSocket(ServerSocket)} describes. A framework
+   * may narrow their protocols (TLS 1.3, TLS 1.2), cipher suites and ALPN protocols; settings that
+   * would weaken mutual TLS (client mode, optional or no client authentication, older protocols)
+   * throw {@link IllegalArgumentException}, so a misconfigured framework fails at start-up instead
+   * of accepting unauthenticated clients.
    *
    * @return the factory; thread-safe
    */
-  ServerSocketFactory serverSocketFactory();
+  SSLServerSocketFactory serverSocketFactory();
 
   /**
    * Returns the authorizer that decides which clients may connect to this service: by default the

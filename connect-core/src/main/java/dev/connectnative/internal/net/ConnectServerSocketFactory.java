@@ -5,14 +5,14 @@ import static java.util.Objects.requireNonNull;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import javax.net.ServerSocketFactory;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
- * Makes {@link ConnectServerSocket}s, for frameworks that take a {@link ServerSocketFactory}.
- * Thread-safe.
+ * Makes {@link ConnectServerSocket}s, for frameworks that take a {@code ServerSocketFactory} or an
+ * {@link SSLServerSocketFactory}. Thread-safe.
  */
-public final class ConnectServerSocketFactory extends ServerSocketFactory {
+public final class ConnectServerSocketFactory extends SSLServerSocketFactory {
   private final SSLSocketFactory tls;
   private final AcceptPolicy policy;
 
@@ -25,6 +25,16 @@ public final class ConnectServerSocketFactory extends ServerSocketFactory {
   public ConnectServerSocketFactory(SSLSocketFactory tls, AcceptPolicy policy) {
     this.tls = requireNonNull(tls, "tls");
     this.policy = requireNonNull(policy, "policy");
+  }
+
+  @Override
+  public String[] getDefaultCipherSuites() {
+    return tls.getDefaultCipherSuites();
+  }
+
+  @Override
+  public String[] getSupportedCipherSuites() {
+    return tls.getSupportedCipherSuites();
   }
 
   @Override

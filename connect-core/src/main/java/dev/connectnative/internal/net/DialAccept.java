@@ -30,8 +30,8 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Supplier;
-import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -183,7 +183,7 @@ public final class DialAccept implements AutoCloseable {
   }
 
   /** A factory of wrapped server sockets. */
-  public ServerSocketFactory serverSocketFactory() {
+  public SSLServerSocketFactory serverSocketFactory() {
     return new ConnectServerSocketFactory(context.getSocketFactory(), policy);
   }
 

@@ -35,8 +35,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import javax.net.ServerSocketFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLServerSocketFactory;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -290,7 +290,7 @@ public final class DefaultConnectService implements ConnectService {
   }
 
   @Override
-  public ServerSocketFactory serverSocketFactory() {
+  public SSLServerSocketFactory serverSocketFactory() {
     return dialAccept.serverSocketFactory();
   }
 
