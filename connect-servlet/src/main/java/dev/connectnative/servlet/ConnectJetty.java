@@ -16,6 +16,10 @@ import org.eclipse.jetty.server.ServerConnector;
  * ConnectJetty.addConnector(server, connectService, 8443);
  * }</pre>
  *
+ * <p>Connections the service's authorizer allowed are registered with the service (when it was
+ * built by {@code Connect}), which closes them as soon as an intention change denies their client;
+ * see {@link ConnectConnector.Builder#closeOnRevocation(ConnectService)}.
+ *
  * <p>For more settings (listen address, timeouts, HTTP/2 on or off) use {@link ConnectConnector}.
  * Stateless and thread-safe.
  */

@@ -211,6 +211,12 @@ class ConnectJettyTest {
   void theIntentionsWatchSharesTheServicesAgentClient() {
     try (AgentIntentions intentions = AgentIntentions.watch(echo, Duration.ofSeconds(2))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> intentions.current().isPresent());
+      assertThat(intentions.current().orElseThrow().toString())
+          .as("the agent answered 404: no config entry")
+          .isEqualTo("ServiceIntentions[default/echo, 0 sources]");
+      assertThat(intentions.defaultAllow())
+          .as("the default policy comes with a 404 answer too")
+          .contains(true);
     }
     assertThat(
             ((DefaultConnectService) echo)
