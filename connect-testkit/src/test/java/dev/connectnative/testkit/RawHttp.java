@@ -80,23 +80,36 @@ final class RawHttp implements AutoCloseable {
     out.flush();
   }
 
-  /** Reads one response; the framing is {@code "length"}, {@code "chunked"} or {@code "close"}. */
+  /**
+   * Reads one response; the framing is {@code "length"}, {@code "chunked"}, {@code "close"} or, for
+   * an interim 1xx answer, {@code "none"}.
+   */
   Response read() throws IOException {
+    Response head = readHead();
+    if (head.status() < 200) {
+      return head;
+    }
+    List<Map.Entry<String, String>> headers = head.headers();
+    Optional<String> length = head.header("Content-Length");
+    if (head.header("Transfer-Encoding").map("chunked"::equals).orElse(false)) {
+      return new Response(head.statusLine(), headers, chunked(), "chunked");
+    }
+    if (length.isPresent()) {
+      return new Response(
+          head.statusLine(), headers, exactly(Integer.parseInt(length.get())), "length");
+    }
+    return new Response(head.statusLine(), headers, in.readAllBytes(), "close");
+  }
+
+  /** Reads the status line and headers only. */
+  Response readHead() throws IOException {
     String statusLine = line();
     List<Map.Entry<String, String>> headers = new ArrayList<>();
     for (String line = line(); !line.isEmpty(); line = line()) {
       int colon = line.indexOf(':');
       headers.add(Map.entry(line.substring(0, colon), line.substring(colon + 1).strip()));
     }
-    Response head = new Response(statusLine, headers, new byte[0], "");
-    Optional<String> length = head.header("Content-Length");
-    if (head.header("Transfer-Encoding").map("chunked"::equals).orElse(false)) {
-      return new Response(statusLine, headers, chunked(), "chunked");
-    }
-    if (length.isPresent()) {
-      return new Response(statusLine, headers, exactly(Integer.parseInt(length.get())), "length");
-    }
-    return new Response(statusLine, headers, in.readAllBytes(), "close");
+    return new Response(statusLine, List.copyOf(headers), new byte[0], "none");
   }
 
   /** Reads until the server closes; -1 from the first read means an orderly close. */
