@@ -208,6 +208,28 @@ class ConnectJettyTest {
   }
 
   @Test
+  void anIntentionChangeClosesAnOpenHttp2ConnectionToo() throws Exception {
+    ServerConnector connector = serve(null);
+    HttpClient web = client(service("web"));
+    HttpResponse<String> before = get(web, connector, "/before");
+    assertThat(before.statusCode()).isEqualTo(200);
+    assertThat(before.version()).isEqualTo(HttpClient.Version.HTTP_2);
+
+    agent.upsertIntentionExact("web", "echo", IntentionAction.DENY);
+
+    // An HTTP/2 connection left open would go on serving (the filter has no authorizer here, and
+    // each request restarts Jetty's idle timeout); once it is closed, the client has to reconnect
+    // and is refused.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
+        .untilAsserted(
+            () ->
+                assertThatThrownBy(() -> get(web, connector, "/after"))
+                    .isInstanceOf(IOException.class));
+  }
+
+  @Test
   void theIntentionsWatchSharesTheServicesAgentClient() {
     try (AgentIntentions intentions = AgentIntentions.watch(echo, Duration.ofSeconds(2))) {
       await().atMost(Duration.ofSeconds(10)).until(() -> intentions.current().isPresent());
