@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -52,6 +53,7 @@ public final class Http1Server implements AutoCloseable {
   private final ThreadPoolExecutor workers;
   private final Thread acceptor;
   private final Map<Socket, AtomicBoolean> connections = new ConcurrentHashMap<>();
+  private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
   private volatile boolean closing;
 
@@ -68,7 +70,7 @@ public final class Http1Server implements AutoCloseable {
             IDLE_TIMEOUT.toSeconds(),
             TimeUnit.SECONDS,
             new LinkedBlockingQueue<>(),
-            r -> daemon(r, "connect-devagent-http-" + port + "-" + count.incrementAndGet()));
+            r -> worker(r, "connect-devagent-http-" + port + "-" + count.incrementAndGet()));
     workers.allowCoreThreadTimeOut(true);
     this.acceptor = daemon(this::acceptLoop, "connect-devagent-accept-" + port);
   }
@@ -128,6 +130,9 @@ public final class Http1Server implements AutoCloseable {
         }
       }
       acceptor.join(GRACE.toMillis());
+      for (Thread thread : threads) {
+        thread.join(GRACE.toMillis());
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       connections.keySet().forEach(Http1Server::closeQuietly);
@@ -215,6 +220,17 @@ public final class Http1Server implements AutoCloseable {
       return keepAlive ? "keep-alive" : "";
     }
     return keepAlive ? "" : "close";
+  }
+
+  /**
+   * The pool reports termination before its threads have quite finished; they are kept here so
+   * {@link #close()} can join them.
+   */
+  private Thread worker(Runnable task, String name) {
+    threads.removeIf(t -> !t.isAlive());
+    Thread thread = daemon(task, name);
+    threads.add(thread);
+    return thread;
   }
 
   private static Thread daemon(Runnable task, String name) {
