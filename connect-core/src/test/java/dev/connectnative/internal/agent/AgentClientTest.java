@@ -341,6 +341,31 @@ class AgentClientTest {
   }
 
   @Test
+  void answersCarryTheDefaultAclPolicyHeader() {
+    agent.server.stubFor(
+        get(urlPathEqualTo("/v1/config/service-intentions/echo"))
+            .willReturn(recorded("36b-config-service-intentions-echo.http")));
+    agent.server.stubFor(
+        get(urlPathEqualTo("/v1/config/service-intentions/none"))
+            .willReturn(
+                aResponse()
+                    .withStatus(404)
+                    .withHeader("X-Consul-Default-Acl-Policy", "deny")
+                    .withBody("Config entry not found for \"service-intentions\" / \"none\"")));
+    agent.server.stubFor(
+        get(urlPathEqualTo("/v1/config/service-intentions/bare"))
+            .willReturn(aResponse().withStatus(404)));
+
+    assertThat(client.serviceIntentionsConfigEntry("echo", QueryOptions.NONE).defaultAclPolicy())
+        .as("recorded from Consul 1.10.4 with ACLs off")
+        .contains("allow");
+    assertThat(client.serviceIntentionsConfigEntry("none", QueryOptions.NONE).defaultAclPolicy())
+        .contains("deny");
+    assertThat(client.serviceIntentionsConfigEntry("bare", QueryOptions.NONE).defaultAclPolicy())
+        .isEmpty();
+  }
+
+  @Test
   void agentSelfGivesDatacenterNodeAndVersion() {
     agent.server.stubFor(get("/v1/agent/self").willReturn(recorded("01-agent-self.http")));
 
