@@ -13,6 +13,7 @@ import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
 import dev.connectnative.internal.pem.Certificates;
+import dev.connectnative.internal.tls.ConnectSslContexts;
 import dev.connectnative.internal.tls.ExpectedPeers;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -50,12 +51,13 @@ import org.slf4j.LoggerFactory;
  * instance that fails is followed by the next one until all were tried or the overall timeout is
  * up.
  *
- * <p>The name the JDK keys its client session cache by (and sends as SNI) is the service's Consul
- * SNI ({@code <service>.<namespace>.<dc>.internal.<trust-domain>}), so should a context resume
- * sessions, a session with one service is never offered to another; every client session is dropped
- * when the trust roots change. (The service's own {@code SSLContext} resumes nothing.) A resumed
- * session skips the trust manager, so the peer identity of every handshake is compared again
- * afterwards. Thread-safe.
+ * <p>Client sessions are resumed per target: the name the provider keys its client session cache by
+ * (and sends as SNI) is the service's Consul SNI ({@code <service>.<namespace>.<dc>.internal.
+ * <trust-domain>}) with the instance's port, so a session made with one service is never offered to
+ * another, and a session is only offered under the identity revision it was made with (see {@link
+ * ConnectSslContexts#allowResumption}), so no session survives a root or leaf rotation; the cache
+ * is also emptied on every rotation. A resumed session skips the trust manager, so the peer
+ * identity of every handshake is compared with the expected one afterwards. Thread-safe.
  */
 public final class Dialer {
   private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
@@ -98,7 +100,9 @@ public final class Dialer {
     this.next = new AtomicInteger(requireNonNull(random, "random").nextInt(Integer.MAX_VALUE));
     identity.addListener(
         (previous, current) -> {
-          if (previous.isPresent() && !previous.get().trust().equals(current.trust())) {
+          if (previous.isPresent()
+              && (!previous.get().trust().equals(current.trust())
+                  || !previous.get().leaf().equals(current.leaf()))) {
             dropClientSessions();
           }
         });
@@ -119,7 +123,6 @@ public final class Dialer {
     requireNonNull(options, "options");
     long deadline = System.nanoTime() + options.timeout().toNanos();
     IdentitySnapshot snapshot = ready(name);
-    String trustDomain = snapshot.trust().trustDomain();
     String where = options.datacenter().orElse(snapshot.leaf().id().datacenter());
     List<ServiceInstance> instances = resolve(name, options, deadline);
     if (instances.isEmpty()) {
@@ -135,7 +138,7 @@ public final class Dialer {
         break;
       }
       try {
-        return connect(name, instance, trustDomain, options, remaining);
+        return connect(name, instance, snapshot, options, remaining);
       } catch (IOException | ConnectException e) {
         String why = describe(e);
         failures.add(instance.address() + ": " + why);
@@ -209,11 +212,11 @@ public final class Dialer {
   private SSLSocket connect(
       String name,
       ServiceInstance instance,
-      String trustDomain,
+      IdentitySnapshot snapshot,
       DialOptions options,
       long remainingNanos)
       throws IOException {
-    ServiceIdentity expected = instance.expectedIdentity(trustDomain);
+    ServiceIdentity expected = instance.expectedIdentity(snapshot.trust().trustDomain());
     int connectMillis = millis(options.connectTimeout().toNanos(), remainingNanos);
     Socket raw = new Socket();
     SSLSocket ssl = null;
@@ -221,6 +224,7 @@ public final class Dialer {
       raw.setTcpNoDelay(true);
       raw.connect(new InetSocketAddress(instance.host(), instance.port()), connectMillis);
       ssl = (SSLSocket) tls.createSocket(raw, sessionKey(expected), instance.port(), true);
+      ConnectSslContexts.allowResumption(ssl, snapshot);
       ssl.setUseClientMode(true);
       ExpectedPeers.expect(ssl, expected);
       long left = remainingNanos - TimeUnit.MILLISECONDS.toNanos(connectMillis);
@@ -308,7 +312,7 @@ public final class Dialer {
         dropped++;
       }
     }
-    LOG.info("trust roots changed: dropped {} cached TLS client sessions", dropped);
+    LOG.info("identity rotated: dropped {} cached TLS client sessions", dropped);
   }
 
   private static int millis(long wantedNanos, long remainingNanos) {

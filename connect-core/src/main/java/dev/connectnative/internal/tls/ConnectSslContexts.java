@@ -2,11 +2,13 @@ package dev.connectnative.internal.tls;
 
 import static java.util.Objects.requireNonNull;
 
+import dev.connectnative.IdentitySnapshot;
 import java.security.GeneralSecurityException;
 import java.security.Provider;
 import java.security.SecureRandom;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManager;
 
 /**
@@ -58,7 +60,22 @@ public final class ConnectSslContexts {
     requireNonNull(trustManager, "trustManager");
     SSLContext jdk = initialised(keyManager, trustManager, null);
     SSLContext sockets = provider == null ? jdk : initialised(keyManager, trustManager, provider);
-    return new RestrictedSslContext(sockets, jdk);
+    return new RestrictedSslContext(sockets, jdk, trustManager::revision);
+  }
+
+  /**
+   * Lets a client socket of a Connect context resume a session made with the same identity revision
+   * and the same host and port (the host names the target's identity, see the dialer). A resumed
+   * session skips the trust manager, so the caller must compare the session's peer identity with
+   * the expected one after every handshake. Call before the handshake.
+   *
+   * @param socket a client socket created by a Connect context's socket factory
+   * @param identity the snapshot the connection is made with
+   * @return {@code socket}
+   */
+  public static SSLSocket allowResumption(SSLSocket socket, IdentitySnapshot identity) {
+    requireNonNull(socket, "socket");
+    return Restrictions.resumable(socket, requireNonNull(identity, "identity").revision());
   }
 
   private static SSLContext initialised(

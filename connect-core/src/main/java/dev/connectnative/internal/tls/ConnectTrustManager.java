@@ -114,6 +114,14 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     }
   }
 
+  /**
+   * The revision of the identity snapshot in effect, or -1 before the first one; it changes with
+   * every root or leaf rotation, which is what scopes resumable TLS sessions.
+   */
+  long revision() {
+    return source.current().map(IdentitySnapshot::revision).orElse(-1L);
+  }
+
   /** Returns the trust domain policy this manager applies. */
   public TrustDomainPolicy policy() {
     return policy;

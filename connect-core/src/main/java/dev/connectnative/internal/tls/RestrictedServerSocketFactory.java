@@ -6,7 +6,7 @@ import java.net.ServerSocket;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLServerSocketFactory;
 
-/** Restricts every server socket the JDK factory creates; accepted sockets inherit it. */
+/** Restricts every server socket the provider's factory creates, and each socket it accepts. */
 final class RestrictedServerSocketFactory extends SSLServerSocketFactory {
   private final SSLServerSocketFactory delegate;
 
@@ -26,23 +26,23 @@ final class RestrictedServerSocketFactory extends SSLServerSocketFactory {
 
   @Override
   public ServerSocket createServerSocket() throws IOException {
-    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket());
+    return new RestrictedServerSocket((SSLServerSocket) delegate.createServerSocket());
   }
 
   @Override
   public ServerSocket createServerSocket(int port) throws IOException {
-    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket(port));
+    return new RestrictedServerSocket((SSLServerSocket) delegate.createServerSocket(port));
   }
 
   @Override
   public ServerSocket createServerSocket(int port, int backlog) throws IOException {
-    return Restrictions.apply((SSLServerSocket) delegate.createServerSocket(port, backlog));
+    return new RestrictedServerSocket((SSLServerSocket) delegate.createServerSocket(port, backlog));
   }
 
   @Override
   public ServerSocket createServerSocket(int port, int backlog, InetAddress address)
       throws IOException {
-    return Restrictions.apply(
+    return new RestrictedServerSocket(
         (SSLServerSocket) delegate.createServerSocket(port, backlog, address));
   }
 }

@@ -4,15 +4,23 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
-/** Restricts every socket the JDK factory creates. */
+/**
+ * Restricts every socket the provider's factory creates. Server-mode layered sockets ({@link
+ * #createSocket(Socket, InputStream, boolean)}, the accept path, which authorizes every connection
+ * after its handshake) may resume sessions of the current identity revision; every other socket
+ * performs full handshakes unless its user opts in.
+ */
 final class RestrictedSocketFactory extends SSLSocketFactory {
   private final SSLSocketFactory delegate;
+  private final LongSupplier revision;
 
-  RestrictedSocketFactory(SSLSocketFactory delegate) {
+  RestrictedSocketFactory(SSLSocketFactory delegate, LongSupplier revision) {
     this.delegate = delegate;
+    this.revision = revision;
   }
 
   @Override
@@ -45,7 +53,9 @@ final class RestrictedSocketFactory extends SSLSocketFactory {
   public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose)
       throws IOException {
     try {
-      return Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose));
+      return Restrictions.resumable(
+          Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose)),
+          revision.getAsLong());
     } catch (UnsupportedOperationException e) {
       if (consumed != null && consumed.available() > 0) {
         throw new IOException(
@@ -56,7 +66,7 @@ final class RestrictedSocketFactory extends SSLSocketFactory {
               delegate.createSocket(
                   socket, socket.getInetAddress().getHostAddress(), socket.getPort(), autoClose);
       layered.setUseClientMode(false);
-      return Restrictions.apply(layered);
+      return Restrictions.resumable(Restrictions.apply(layered), revision.getAsLong());
     }
   }
 

@@ -1,5 +1,6 @@
 package dev.connectnative.internal.tls;
 
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 
 /**
@@ -8,9 +9,9 @@ import javax.net.ssl.SSLContext;
  * such as Conscrypt is in use).
  */
 final class RestrictedSslContext extends SSLContext {
-  RestrictedSslContext(SSLContext sockets, SSLContext engines) {
+  RestrictedSslContext(SSLContext sockets, SSLContext engines, LongSupplier revision) {
     super(
-        new RestrictedSslContextSpi(sockets, engines),
+        new RestrictedSslContextSpi(sockets, engines, revision),
         sockets.getProvider(),
         sockets.getProtocol());
   }

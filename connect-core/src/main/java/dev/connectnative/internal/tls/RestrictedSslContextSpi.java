@@ -2,6 +2,7 @@ package dev.connectnative.internal.tls;
 
 import java.security.KeyManagementException;
 import java.security.SecureRandom;
+import java.util.function.LongSupplier;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLContextSpi;
@@ -19,10 +20,12 @@ import javax.net.ssl.TrustManager;
 final class RestrictedSslContextSpi extends SSLContextSpi {
   private final SSLContext delegate;
   private final SSLContext engines;
+  private final LongSupplier revision;
 
-  RestrictedSslContextSpi(SSLContext sockets, SSLContext engines) {
+  RestrictedSslContextSpi(SSLContext sockets, SSLContext engines, LongSupplier revision) {
     this.delegate = sockets;
     this.engines = engines;
+    this.revision = revision;
   }
 
   /** The context is initialised once with the Connect managers; re-initialising is refused. */
@@ -34,7 +37,7 @@ final class RestrictedSslContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLSocketFactory engineGetSocketFactory() {
-    return new RestrictedSocketFactory(delegate.getSocketFactory());
+    return new RestrictedSocketFactory(delegate.getSocketFactory(), revision);
   }
 
   @Override

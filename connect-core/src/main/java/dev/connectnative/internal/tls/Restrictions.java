@@ -9,19 +9,28 @@ import javax.net.ssl.SSLSocket;
 
 /**
  * Applies the connection settings every Connect socket and engine must have: TLS 1.3 and 1.2 only,
- * a client certificate required in server mode, and no session resumption.
+ * a client certificate required in server mode, and no session resumption unless a path that
+ * re-checks resumed sessions opts in.
  *
- * <p>Resumption would skip the certificate exchange, and with it the expected-service check, the
- * authorization hook and any rotation since the session began (Consul's Go client does not resume
- * either). JSSE resumes a session only when the endpoint identification algorithm of the new
- * connection equals the one recorded in the session; giving every socket and engine its own value
- * makes every connection a full handshake. The value is opaque to JSSE here: the Connect trust
- * manager extends {@code X509ExtendedTrustManager}, so JSSE performs no hostname check with it. An
- * accepted socket inherits its server socket's value, so servers are protected by the clients'
- * uniqueness, and authorization after the handshake remains the accept path's duty.
+ * <p>Resumption skips the certificate exchange, and with it the trust manager: the expected-service
+ * check, the in-handshake authorization hook, and any rotation since the session began. JSSE
+ * resumes a session only when the endpoint identification algorithm of the new connection equals
+ * the one recorded in the session (client side: in the cached session; server side: in the session
+ * or ticket the client offers). By default every socket and engine gets its own value, so it never
+ * resumes; accepted sockets of a TLS server socket get theirs at accept time (see {@link
+ * RestrictedServerSocket}). The value is opaque to JSSE here: the Connect trust manager extends
+ * {@code X509ExtendedTrustManager}, so JSSE performs no hostname check with it.
+ *
+ * <p>{@link #resumable} gives a socket the value {@code connectnative-resumable-<revision>}, where
+ * the revision is the service's identity snapshot: sessions made before a root or leaf rotation are
+ * then never resumed after it. Only paths that check every resumed connection themselves use it:
+ * the dialer (which compares the session's peer identity with the expected one after every
+ * handshake, and keys client sessions by the target's identity) and server-mode layered sockets,
+ * which the accept path authorizes after every handshake.
  */
 final class Restrictions {
   private static final String NO_RESUMPTION = "connectnative-full-handshake-";
+  private static final String RESUMABLE = "connectnative-resumable-";
   private static final AtomicLong CONNECTIONS = new AtomicLong();
 
   private Restrictions() {}
@@ -39,6 +48,17 @@ final class Restrictions {
   static SSLEngine apply(SSLEngine engine) {
     engine.setSSLParameters(restrict(engine.getSSLParameters(), engine.getSupportedProtocols()));
     return engine;
+  }
+
+  /**
+   * Lets {@code socket} resume sessions made with the same identity {@code revision} (and, for a
+   * client, the same host and port), and only those.
+   */
+  static SSLSocket resumable(SSLSocket socket, long revision) {
+    SSLParameters parameters = socket.getSSLParameters();
+    parameters.setEndpointIdentificationAlgorithm(RESUMABLE + revision);
+    socket.setSSLParameters(parameters);
+    return socket;
   }
 
   /** Restricts a parameters template (no per-connection identification value). */
