@@ -35,7 +35,8 @@ final class Checks {
   /** Runs every check on a fresh mesh and returns the Markdown lines. */
   static String markdown() throws IOException {
     List<Finding> findings = new ArrayList<>();
-    ConnectnativePath path = new ConnectnativePath("checks", UnaryOperator.identity(), false);
+    ConnectnativePath path =
+        new ConnectnativePath("checks", UnaryOperator.identity(), ConnectnativePath.Mode.FULL);
     try (path) {
       path.start();
       findings.add(warmDials(path));

@@ -1,11 +1,15 @@
 package dev.connectnative.benchmarks;
 
+import dev.connectnative.AuthorizationRequest;
 import dev.connectnative.Connect;
+import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
+import dev.connectnative.ServiceIdentity;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLSocket;
 
@@ -15,21 +19,35 @@ import javax.net.ssl.SSLSocket;
  * server accepts on {@link ConnectService#serverSocket(ServerSocket)} (handshake, then
  * authorization of the client before the first byte), both against an in-process dev agent.
  *
- * <p>With {@code uncached}, the server's authorization cache is emptied before every connection, so
- * each accepted client costs an agent round trip; otherwise the cache is warm after the first
- * connection.
+ * <p>Dials resume client sessions by default ({@link Mode#RESUMED}). {@link Mode#FULL} makes every
+ * handshake a full one the way the bare JDK path does, with a server session timeout longer than
+ * the TLS 1.3 ticket lifetime limit (the JDK server then issues no tickets; Conscrypt servers issue
+ * none anyway). {@link Mode#FULL_UNCACHED} also empties the server's authorization cache before
+ * every connection, so each accepted client costs an agent round trip.
+ *
+ * <p>Full handshakes are counted from the server's authorization events: the accept path authorizes
+ * every connection, and a full handshake is authorized once more inside the handshake.
  */
-final class ConnectnativePath implements Path {
+final class ConnectnativePath implements Path, CountsHandshakes {
+  /** How connections are set up. */
+  enum Mode {
+    FULL,
+    FULL_UNCACHED,
+    RESUMED
+  }
+
   private final String name;
   private final UnaryOperator<Connect.Builder> configure;
-  private final boolean uncached;
+  private final Mode mode;
+  private final AtomicLong authorizations = new AtomicLong();
+  private final AtomicLong accepted = new AtomicLong();
   private Mesh mesh;
   private BlockingServer server;
 
-  ConnectnativePath(String name, UnaryOperator<Connect.Builder> configure, boolean uncached) {
+  ConnectnativePath(String name, UnaryOperator<Connect.Builder> configure, Mode mode) {
     this.name = name;
     this.configure = configure;
-    this.uncached = uncached;
+    this.mode = mode;
   }
 
   @Override
@@ -39,7 +57,12 @@ final class ConnectnativePath implements Path {
 
   @Override
   public boolean bulk() {
-    return !uncached;
+    return mode == Mode.FULL;
+  }
+
+  @Override
+  public long fullHandshakes() {
+    return authorizations.get() - accepted.get();
   }
 
   /** The agent and services; valid after {@link #start()}. */
@@ -49,22 +72,48 @@ final class ConnectnativePath implements Path {
 
   @Override
   public InetSocketAddress start() throws IOException {
-    mesh = Mesh.start(configure);
+    mesh = Mesh.start(configure, new Counting());
+    if (mode != Mode.RESUMED) {
+      mesh.server
+          .sslContext()
+          .getServerSessionContext()
+          .setSessionTimeout(TlsContexts.NO_TICKETS_SESSION_TIMEOUT);
+    }
     ServerSocket socket =
         mesh.server.serverSocket(new ServerSocket(0, 1024, InetAddress.getLoopbackAddress()));
     server = new BlockingServer(name, socket, s -> {});
     mesh.registerServer(server.address().getPort());
     connect().close();
+    authorizations.set(0);
+    accepted.set(0);
     return server.address();
   }
 
   @Override
   public Conn connect() throws IOException {
-    if (uncached) {
+    if (mode == Mode.FULL_UNCACHED) {
       mesh.server.authorizer().invalidateAll();
     }
     SSLSocket socket = mesh.client.dial(Mesh.SERVER);
     return SocketConn.connected(socket);
+  }
+
+  /** Counts the server's authorizations and accepted connections. */
+  private final class Counting implements ConnectListener {
+    @Override
+    public void onAuthorizationCacheHit(AuthorizationRequest request) {
+      authorizations.incrementAndGet();
+    }
+
+    @Override
+    public void onAuthorizationCacheMiss(AuthorizationRequest request) {
+      authorizations.incrementAndGet();
+    }
+
+    @Override
+    public void onConnectionAccepted(ServiceIdentity client) {
+      accepted.incrementAndGet();
+    }
   }
 
   @Override

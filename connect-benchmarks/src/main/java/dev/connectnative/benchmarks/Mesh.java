@@ -2,6 +2,7 @@ package dev.connectnative.benchmarks;
 
 import dev.connectnative.AgentConfig;
 import dev.connectnative.Connect;
+import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
 import dev.connectnative.testkit.DevAgent;
 import dev.connectnative.testkit.IntentionAction;
@@ -32,13 +33,22 @@ final class Mesh implements AutoCloseable {
 
   /** Starts the agent and both services, each built with {@code configure} applied. */
   static Mesh start(UnaryOperator<Connect.Builder> configure) {
+    return start(configure, new ConnectListener() {});
+  }
+
+  /**
+   * Starts the agent and both services, each built with {@code configure} applied, the server with
+   * {@code serverListener}.
+   */
+  static Mesh start(UnaryOperator<Connect.Builder> configure, ConnectListener serverListener) {
     DevAgent agent = DevAgent.builder().start();
     ConnectService server = null;
     ConnectService client = null;
     try {
       AgentConfig config = AgentConfig.builder().address(agent.address()).build();
       agent.createIntention(CLIENT, SERVER, IntentionAction.ALLOW);
-      server = configure.apply(Connect.service(SERVER).agent(config)).build();
+      server =
+          configure.apply(Connect.service(SERVER).agent(config).listener(serverListener)).build();
       client = configure.apply(Connect.service(CLIENT).agent(config)).build();
       server.awaitReady(READY);
       client.awaitReady(READY);

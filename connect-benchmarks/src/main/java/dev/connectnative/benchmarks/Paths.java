@@ -1,5 +1,10 @@
 package dev.connectnative.benchmarks;
 
+import static dev.connectnative.benchmarks.ConnectnativePath.Mode.FULL;
+import static dev.connectnative.benchmarks.ConnectnativePath.Mode.FULL_UNCACHED;
+import static dev.connectnative.benchmarks.ConnectnativePath.Mode.RESUMED;
+
+import dev.connectnative.TlsProvider;
 import dev.connectnative.netty.NettyTlsProvider;
 import java.security.Provider;
 import java.util.List;
@@ -19,6 +24,8 @@ final class Paths {
   static final String STUNNEL = "two stunnel sidecars, no resumption";
   static final String CN_JDK = "connectnative JDK";
   static final String CN_JDK_UNCACHED = "connectnative JDK, uncached authz";
+  static final String CN_JDK_RESUMED = "connectnative JDK, resumed sessions";
+  static final String CN_CONSCRYPT = "connectnative Conscrypt";
   static final String CN_NETTY_OPENSSL = "connectnative Netty + BoringSSL";
 
   private Paths() {}
@@ -36,8 +43,15 @@ final class Paths {
         new Candidate(NETTY_JDK, () -> NettyPath.jdk(pki)),
         new Candidate(HAPROXY, () -> new SidecarPath(SidecarPath.Kind.HAPROXY, pki)),
         new Candidate(STUNNEL, () -> new SidecarPath(SidecarPath.Kind.STUNNEL, pki)),
-        new Candidate(CN_JDK, () -> new ConnectnativePath(CN_JDK, b -> b, false)),
-        new Candidate(CN_JDK_UNCACHED, () -> new ConnectnativePath(CN_JDK_UNCACHED, b -> b, true)),
+        new Candidate(CN_JDK, () -> new ConnectnativePath(CN_JDK, b -> b, FULL)),
+        new Candidate(
+            CN_JDK_UNCACHED, () -> new ConnectnativePath(CN_JDK_UNCACHED, b -> b, FULL_UNCACHED)),
+        new Candidate(CN_JDK_RESUMED, () -> new ConnectnativePath(CN_JDK_RESUMED, b -> b, RESUMED)),
+        new Candidate(
+            CN_CONSCRYPT,
+            () ->
+                new ConnectnativePath(
+                    CN_CONSCRYPT, b -> b.tlsProvider(TlsProvider.CONSCRYPT), FULL)),
         new Candidate(
             CN_NETTY_OPENSSL,
             () -> new ConnectnativeNettyPath(CN_NETTY_OPENSSL, NettyTlsProvider.OPENSSL)));
@@ -51,9 +65,16 @@ final class Paths {
         new Ratio(CN_NETTY_OPENSSL, HAPROXY, Metric.CPU_MS_PER_GB),
         new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.CONNS_PER_S),
         new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.BULK_MB_PER_S),
+        new Ratio(CN_CONSCRYPT, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(CN_CONSCRYPT, HAPROXY, Metric.BULK_MB_PER_S),
+        new Ratio(CN_CONSCRYPT, HAPROXY, Metric.CPU_MS_PER_GB),
+        new Ratio(CN_CONSCRYPT, CONSCRYPT, Metric.CONNS_PER_S),
+        new Ratio(CN_CONSCRYPT, CONSCRYPT, Metric.BULK_MB_PER_S),
         new Ratio(CN_JDK, JDK, Metric.CONNS_PER_S),
         new Ratio(CN_JDK, JDK, Metric.BULK_MB_PER_S),
         new Ratio(CN_JDK_UNCACHED, CN_JDK, Metric.CONNS_PER_S),
+        new Ratio(CN_JDK_RESUMED, CN_JDK, Metric.CONNS_PER_S),
+        new Ratio(CN_JDK_RESUMED, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL_RESUMED, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(NETTY_OPENSSL, HAPROXY, Metric.BULK_MB_PER_S),

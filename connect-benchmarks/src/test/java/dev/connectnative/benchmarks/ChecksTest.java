@@ -10,7 +10,7 @@ class ChecksTest {
   @Test
   void warmDialsAndCachedAuthorizationAskTheAgentNothingAndAnEmptiedCacheOnce() throws Exception {
     try (ConnectnativePath path =
-        new ConnectnativePath("checks", UnaryOperator.identity(), false)) {
+        new ConnectnativePath("checks", UnaryOperator.identity(), ConnectnativePath.Mode.FULL)) {
       path.start();
       Checks.Finding dials = Checks.warmDials(path);
       Checks.Finding warm = Checks.authorizeCalls(path, false);

@@ -28,6 +28,7 @@ class PathsSmokeTest {
           Paths.NETTY_OPENSSL_RESUMED,
           Paths.HAPROXY,
           Paths.STUNNEL,
+          Paths.CN_CONSCRYPT,
           Paths.CN_NETTY_OPENSSL);
 
   static Stream<String> paths() {
@@ -57,7 +58,7 @@ class PathsSmokeTest {
       assertThat(sample.cpuNanos()).isPositive();
       if (path instanceof CountsHandshakes tls) {
         long connections = 2 + sample.units();
-        if (name.equals(Paths.NETTY_OPENSSL_RESUMED)) {
+        if (name.equals(Paths.NETTY_OPENSSL_RESUMED) || name.equals(Paths.CN_JDK_RESUMED)) {
           assertThat(tls.fullHandshakes()).isPositive().isLessThan(connections);
         } else if (name.equals(Paths.PLAIN)) {
           assertThat(tls.fullHandshakes()).isZero();
