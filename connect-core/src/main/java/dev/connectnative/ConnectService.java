@@ -25,9 +25,14 @@ import okhttp3.OkHttpClient;
  *
  * <p>The {@link SSLContext} is built once and never rebuilt: its key and trust managers read the
  * current identity on every handshake, so rotations reach new connections while open connections
- * carry on. Every connection made with it uses TLS 1.3 or 1.2, requires a client certificate in
- * server mode and performs a full handshake (no session resumption). A client-side handshake must
- * know which service it means to reach; connections that do not declare one are refused.
+ * carry on. Every connection made with it uses TLS 1.3 or 1.2 (from the JDK or Conscrypt, see
+ * {@link Connect.Builder#tlsProvider}) and requires a client certificate in server mode. Sessions
+ * are resumed only where every resumed connection is checked again: {@link #dial} resumes sessions
+ * per target service and compares the server's identity after every handshake, and the server
+ * sockets of {@link #serverSocket(int)} authorize every connection, resumed or not; no session
+ * outlives a root or leaf rotation. Every other socket or engine of the context performs a full
+ * handshake. A client-side handshake must know which service it means to reach; connections that
+ * do not declare one are refused.
  *
  * <p>Implementations are thread-safe. {@link #close()} is idempotent and stops every thread the
  * service started; an executor or identity source passed to the builder is not closed.
