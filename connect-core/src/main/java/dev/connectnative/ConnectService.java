@@ -127,9 +127,23 @@ public interface ConnectService extends AutoCloseable {
    * tried round-robin from a random start; when one cannot be reached, or presents another
    * identity, the next is tried, within {@link DialOptions#timeout()}. The server's identity,
    * {@code spiffe://<td>/ns/<ns>/dc/<instance dc>/svc/<service>}, is checked inside the handshake,
-   * so a wrong server never receives a byte. The server authorizes us after its side of the
-   * handshake: a denied client sees its first read fail with an {@link javax.net.ssl.SSLException}.
-   * Runs on the calling thread; never waits longer than the timeout.
+   * so a wrong server never receives a byte. Runs on the calling thread; never waits longer than
+   * the timeout.
+   *
+   * <p><b>When the server refuses us.</b> The server checks our certificate and asks its intentions
+   * while it handles our side of the handshake. With TLS 1.2 its refusal (a TLS alert) arrives
+   * before our handshake completes, and this method fails with an {@link
+   * javax.net.ssl.SSLHandshakeException} ({@code server refused the TLS handshake (Received fatal
+   * alert: certificate_unknown); its intentions may not allow "web" to connect}). With TLS 1.3, the
+   * usual case, our handshake is complete as soon as we have sent our last handshake message,
+   * before the server has decided, so the refusal usually arrives afterwards (one fast enough to
+   * cut that last message short still fails this method): the returned socket's first read or write
+   * then throws an {@link javax.net.ssl.SSLHandshakeException} naming the target, the address and
+   * the alert ({@code server "echo" at 10.0.0.5:8443 refused this connection after the TLS
+   * handshake (Received fatal alert: certificate_unknown); its intentions may not allow "web" to
+   * connect. ...}), and {@link ConnectListener#onDialFailed} is told. No byte the client wrote
+   * reaches the server application. A TLS alert cannot tell a denied intention from a refused
+   * certificate, so the server's listener and logs hold the precise reason.
    *
    * @param service the service to reach, or a prepared query's name or ID when {@link
    *     DialOptions#preparedQuery()} is set

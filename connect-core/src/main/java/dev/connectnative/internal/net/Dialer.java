@@ -114,7 +114,9 @@ public final class Dialer {
    * @param name the service (or prepared query) to reach
    * @param options where to look and how long to wait
    * @return a connected socket whose handshake has completed with a server presenting the expected
-   *     identity
+   *     identity; with TLS 1.3 the server may still refuse us after that, which the socket's first
+   *     read or write reports as an {@link SSLHandshakeException} naming the target (see {@link
+   *     DialedSocket})
    * @throws IOException if this service has no identity yet, no healthy instance exists, every
    *     instance failed, or the timeout passed; the message names the service and each failure
    */
@@ -251,7 +253,9 @@ public final class Dialer {
             "server presented " + presented + " but this connection expects " + expected);
       }
       events.dialSucceeded(name, presented);
-      return ssl;
+      return "TLSv1.3".equals(ssl.getSession().getProtocol())
+          ? new DialedSocket(ssl, name, instance.address(), self, events)
+          : ssl;
     } catch (IOException | RuntimeException e) {
       close(ssl != null ? ssl : raw);
       throw e;

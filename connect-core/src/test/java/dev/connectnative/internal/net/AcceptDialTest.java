@@ -23,12 +23,14 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -55,6 +57,7 @@ class AcceptDialTest {
             return t;
           });
   private EchoServer server;
+  private volatile CountDownLatch heldDecisions = new CountDownLatch(0);
 
   @BeforeEach
   void startEcho() throws IOException {
@@ -63,6 +66,7 @@ class AcceptDialTest {
     echo.trust.clientAuthorizer(
         (client, leaf, handle) -> {
           fullHandshakes.incrementAndGet();
+          awaitQuietly(heldDecisions);
           hook.authorize(client, leaf, handle);
         });
     server = new EchoServer(echo, policy(Duration.ofSeconds(5)));
@@ -72,6 +76,14 @@ class AcceptDialTest {
   void stop() throws IOException {
     server.close();
     deadlines.shutdownNow();
+  }
+
+  private static void awaitQuietly(CountDownLatch latch) {
+    try {
+      latch.await(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private AcceptPolicy policy(Duration handshakeTimeout) {
@@ -126,6 +138,53 @@ class AcceptDialTest {
     try (SSLSocket ok = dialer(web, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
       assertThat(exchange(ok, "still here")).isEqualTo("still here");
     }
+  }
+
+  @Test
+  void withTls13ARefusalAfterTheClientsHandshakeNamesTheTargetAtTheFirstRead() throws Exception {
+    MeshService db = MeshService.of(ca, "db");
+    intentions.deny("db");
+    String address = "127.0.0.1:" + server.port();
+    // The decision waits until our dial has returned, as it does whenever the agent is slower than
+    // the client's last handshake flight (a fast denial may still cut that flight short).
+    CountDownLatch dialed = new CountDownLatch(1);
+    heldDecisions = dialed;
+
+    try (SSLSocket socket = dialer(db, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS)) {
+      dialed.countDown();
+      assertThat(socket.getSession().getProtocol())
+          .as("the client's TLS 1.3 handshake ends before the server decides")
+          .isEqualTo("TLSv1.3");
+      assertThatThrownBy(() -> socket.getInputStream().read())
+          .isInstanceOf(SSLHandshakeException.class)
+          .hasMessageStartingWith(
+              "server \"echo\" at "
+                  + address
+                  + " refused this connection after the TLS handshake"
+                  + " (Received fatal alert: ")
+          .hasMessageContaining("its intentions may not allow \"db\" to connect")
+          .hasCauseInstanceOf(SSLException.class);
+    }
+    assertThat(server.failures.poll(10, TimeUnit.SECONDS))
+        .hasMessageContaining("is not allowed to connect to echo");
+    assertThat(events.seen)
+        .anyMatch(e -> e.startsWith("dial failed echo at " + address + ": server \"echo\""));
+    assertThat(server.bytesRead.get()).isZero();
+  }
+
+  @Test
+  void withTls12TheRefusalFailsTheDialItself() throws Exception {
+    MeshService db = MeshService.of(ca, "db");
+    intentions.deny("db");
+    server.socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+
+    assertThatThrownBy(() -> dialer(db, echoAt(server.port())).dial("echo", DialOptions.DEFAULTS))
+        .as("an alert, or a broken pipe when it cuts our flight short; either way in the dial")
+        .isInstanceOf(IOException.class)
+        .hasMessageContaining("127.0.0.1:" + server.port() + ": server ")
+        .hasMessageContaining("its intentions may not allow \"db\" to connect");
+    assertThat(server.failures.poll(10, TimeUnit.SECONDS))
+        .hasMessageContaining("is not allowed to connect to echo");
   }
 
   @Test
