@@ -55,7 +55,6 @@ public final class Http1Server implements AutoCloseable {
   private final Map<Socket, AtomicBoolean> connections = new ConcurrentHashMap<>();
   private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final AtomicBoolean closed = new AtomicBoolean();
-  private volatile boolean closing;
 
   private Http1Server(HttpFront front, Clock clock, ServerSocket listener) {
     this.front = front;
@@ -112,7 +111,6 @@ public final class Http1Server implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    closing = true;
     closeQuietly(listener);
     connections.forEach(
         (socket, busy) -> {
@@ -141,12 +139,12 @@ public final class Http1Server implements AutoCloseable {
   }
 
   private void acceptLoop() {
-    while (!closing) {
+    while (!closed.get()) {
       Socket socket;
       try {
         socket = listener.accept();
       } catch (IOException e) {
-        if (!closing) {
+        if (!closed.get()) {
           LOG.warn("dev agent stopped accepting connections: {}", e.toString());
         }
         return;
@@ -172,7 +170,7 @@ public final class Http1Server implements AutoCloseable {
       boolean open = true;
       while (open) {
         busy.set(false);
-        if (closing) {
+        if (closed.get()) {
           return;
         }
         open = exchange(socket, reader, out, busy);
@@ -208,7 +206,7 @@ public final class Http1Server implements AutoCloseable {
       socket.setSoLinger(true, 0);
       return false;
     }
-    boolean keepAlive = incoming.keepAlive() && !closing;
+    boolean keepAlive = incoming.keepAlive() && !closed.get();
     String connection = connectionHeader(incoming, keepAlive);
     writer.write(out, outcome.reply(), incoming.http10(), connection);
     return keepAlive;
