@@ -1,5 +1,6 @@
 package dev.connectnative.internal.agent;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -72,8 +73,17 @@ public final class AgentCall<T> {
       try {
         tree = mapper.readTree(body);
       } catch (JsonProcessingException e) {
+        // Not Jackson's message: it quotes the offending token, which may be a private key.
+        JsonLocation at = e.getLocation();
         throw new MalformedAnswerException(
-            "the answer is not valid JSON (" + e.getOriginalMessage() + ")");
+            "the answer is not valid JSON"
+                + (at == null
+                    ? ""
+                    : " (syntax error at line "
+                        + at.getLineNr()
+                        + ", column "
+                        + at.getColumnNr()
+                        + ")"));
       }
       if (tree == null || tree.isMissingNode()) {
         throw new MalformedAnswerException("the answer is empty");
