@@ -31,8 +31,8 @@ import okhttp3.OkHttpClient;
  * per target service and compares the server's identity after every handshake, and the server
  * sockets of {@link #serverSocket(int)} authorize every connection, resumed or not; no session
  * outlives a root or leaf rotation. Every other socket or engine of the context performs a full
- * handshake. A client-side handshake must know which service it means to reach; connections that
- * do not declare one are refused.
+ * handshake. A client-side handshake must know which service it means to reach; connections that do
+ * not declare one are refused.
  *
  * <p>Implementations are thread-safe. {@link #close()} is idempotent and stops every thread the
  * service started; an executor or identity source passed to the builder is not closed.
