@@ -141,9 +141,11 @@ public interface ConnectService extends AutoCloseable {
    * then throws an {@link javax.net.ssl.SSLHandshakeException} naming the target, the address and
    * the alert ({@code server "echo" at 10.0.0.5:8443 refused this connection after the TLS
    * handshake (Received fatal alert: certificate_unknown); its intentions may not allow "web" to
-   * connect. ...}), and {@link ConnectListener#onDialFailed} is told. No byte the client wrote
-   * reaches the server application. A TLS alert cannot tell a denied intention from a refused
-   * certificate, so the server's listener and logs hold the precise reason.
+   * connect. ...}), and {@link ConnectListener#onDialFailed} is told. A Connect server refusing a
+   * resumed session (no certificate check in the handshake) can only close the connection, so the
+   * first read returns {@code -1}. No byte the client wrote reaches the server application. A TLS
+   * alert cannot tell a denied intention from a refused certificate, so the server's listener and
+   * logs hold the precise reason.
    *
    * @param service the service to reach, or a prepared query's name or ID when {@link
    *     DialOptions#preparedQuery()} is set

@@ -20,11 +20,13 @@ import javax.net.ssl.SSLSocket;
  * A dialed TLS 1.3 connection that explains a refusal the server sends after our handshake.
  *
  * <p>In TLS 1.3 the client's handshake is complete once it has sent its Finished; the server checks
- * our certificate and asks its intentions only then, so its refusal (a fatal alert, or a closed
- * connection for a resumed session) reaches us after {@code dial} returned, at the first read or
- * write. Until the first application byte has been read, such a failure is rethrown as an {@link
- * SSLHandshakeException} that names the target, the server and the alert, and it is reported once
- * as a failed dial. Everything else is the dialed socket's own behaviour.
+ * our certificate and asks its intentions only then, so its refusal (a fatal alert) usually reaches
+ * us after {@code dial} returned, at the first read or write. Until the first application byte has
+ * been read, such an alert, or a connection reset, is rethrown as an {@link SSLHandshakeException}
+ * that names the target, the server and the alert, and it is reported once as a failed dial. A
+ * server that refuses a resumed session cannot send an alert any more (the handshake is over) and
+ * just closes the connection: that end of stream looks like any other, so the first read returns
+ * {@code -1}. Everything else is the dialed socket's own behaviour.
  */
 final class DialedSocket extends ForwardingSslSocket {
   private final String target;
