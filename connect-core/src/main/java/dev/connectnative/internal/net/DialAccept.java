@@ -114,7 +114,8 @@ public final class DialAccept implements AutoCloseable {
                       scheduler));
       this.ownsResolver = true;
     }
-    this.dialer = new Dialer(name, context, source, resolver, events, new Random(), scheduler);
+    this.dialer =
+        new Dialer(name, context, source, resolver, events, new Random(), scheduler, trust.clock());
     this.policy =
         new AcceptPolicy(
             name,

@@ -21,7 +21,9 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -70,6 +72,24 @@ public final class Dialer {
   private final ConnectEvents events;
   private final AtomicInteger next;
   private final ScheduledExecutorService deadlines;
+  private final Clock clock;
+
+  /**
+   * Creates a dialer that checks certificate expiry with the system clock.
+   *
+   * @see #Dialer(String, SSLContext, IdentitySource, Resolver, ConnectEvents, Random,
+   *     ScheduledExecutorService, Clock)
+   */
+  public Dialer(
+      String self,
+      SSLContext context,
+      IdentitySource identity,
+      Resolver resolver,
+      ConnectEvents events,
+      Random random,
+      ScheduledExecutorService deadlines) {
+    this(self, context, identity, resolver, events, random, deadlines, Clock.systemUTC());
+  }
 
   /**
    * Creates a dialer.
@@ -81,6 +101,8 @@ public final class Dialer {
    * @param events where dial outcomes are reported
    * @param random picks the first instance to try
    * @param deadlines closes connections whose handshake overruns its timeout
+   * @param clock the time our leaf and resumed sessions' certificates are checked at (the trust
+   *     manager's)
    */
   public Dialer(
       String self,
@@ -89,7 +111,8 @@ public final class Dialer {
       Resolver resolver,
       ConnectEvents events,
       Random random,
-      ScheduledExecutorService deadlines) {
+      ScheduledExecutorService deadlines,
+      Clock clock) {
     this.self = requireNonNull(self, "self");
     this.tls = requireNonNull(context, "context").getSocketFactory();
     this.clientSessions = context.getClientSessionContext();
@@ -97,6 +120,7 @@ public final class Dialer {
     this.resolver = requireNonNull(resolver, "resolver");
     this.events = SafeEvents.of(requireNonNull(events, "events"));
     this.deadlines = requireNonNull(deadlines, "deadlines");
+    this.clock = requireNonNull(clock, "clock");
     this.next = new AtomicInteger(requireNonNull(random, "random").nextInt(Integer.MAX_VALUE));
     identity.addListener(
         (previous, current) -> {
@@ -125,6 +149,7 @@ public final class Dialer {
     requireNonNull(options, "options");
     long deadline = System.nanoTime() + options.timeout().toNanos();
     IdentitySnapshot snapshot = ready(name);
+    checkOwnLeaf(name, snapshot);
     String where = options.datacenter().orElse(snapshot.leaf().id().datacenter());
     List<ServiceInstance> instances = resolve(name, options, deadline);
     if (instances.isEmpty()) {
@@ -252,6 +277,7 @@ public final class Dialer {
         throw new IOException(
             "server presented " + presented + " but this connection expects " + expected);
       }
+      checkStillValid(ssl.getSession(), presented);
       events.dialSucceeded(name, presented);
       return "TLSv1.3".equals(ssl.getSession().getProtocol())
           ? new DialedSocket(ssl, name, instance.address(), self, events)
@@ -259,6 +285,64 @@ public final class Dialer {
     } catch (IOException | RuntimeException e) {
       close(ssl != null ? ssl : raw);
       throw e;
+    }
+  }
+
+  /** Peers refuse an expired leaf; say so here instead of letting them refuse us vaguely. */
+  private void checkOwnLeaf(String name, IdentitySnapshot snapshot) throws IOException {
+    Instant now = clock.instant();
+    if (now.isAfter(snapshot.leaf().notAfter())) {
+      IOException e =
+          new IOException(
+              "cannot dial \""
+                  + name
+                  + "\": the leaf certificate of service \""
+                  + self
+                  + "\" (serial "
+                  + snapshot.leaf().serialNumber()
+                  + ") expired at "
+                  + snapshot.leaf().notAfter()
+                  + " (now "
+                  + now
+                  + ") and the agent has not renewed it");
+      events.dialFailed(name, null, e);
+      throw e;
+    }
+  }
+
+  /**
+   * A resumed session skips the trust manager and with it the validity check: a session begun
+   * before the server's leaf (or ours) expired must not be used after. The session is dropped.
+   */
+  private void checkStillValid(SSLSession session, ServiceIdentity presented) throws IOException {
+    Instant now = clock.instant();
+    X509Certificate server = (X509Certificate) session.getPeerCertificates()[0];
+    java.security.cert.Certificate[] local = session.getLocalCertificates();
+    X509Certificate ours =
+        local != null && local.length > 0 && local[0] instanceof X509Certificate
+            ? (X509Certificate) local[0]
+            : null;
+    String expired = null;
+    if (now.isAfter(server.getNotAfter().toInstant())) {
+      expired =
+          "server certificate "
+              + presented
+              + " (serial "
+              + Certificates.serialHex(server.getSerialNumber())
+              + ") expired at "
+              + server.getNotAfter().toInstant();
+    } else if (ours != null && now.isAfter(ours.getNotAfter().toInstant())) {
+      expired =
+          "the leaf certificate of service \""
+              + self
+              + "\" (serial "
+              + Certificates.serialHex(ours.getSerialNumber())
+              + ") expired at "
+              + ours.getNotAfter().toInstant();
+    }
+    if (expired != null) {
+      session.invalidate();
+      throw new SSLHandshakeException(expired + " (now " + now + ")");
     }
   }
 

@@ -127,6 +127,11 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
     return policy;
   }
 
+  /** Returns the clock certificates are checked at. */
+  public Clock clock() {
+    return clock;
+  }
+
   @Override
   public void checkClientTrusted(X509Certificate[] chain, String authType)
       throws CertificateException {
