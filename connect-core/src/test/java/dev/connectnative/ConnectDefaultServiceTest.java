@@ -35,6 +35,8 @@ class ConnectDefaultServiceTest {
           ConnectService web = Connect.service("web").agent(config).build();
           ServerSocket server = echo.serverSocket(0)) {
         agent.registerService("echo", server.getLocalPort());
+        echo.awaitReady(Duration.ofSeconds(30));
+        web.awaitReady(Duration.ofSeconds(30));
         Thread accept =
             new Thread(
                 () -> {
