@@ -152,8 +152,8 @@ class SecretsTest {
                 .build();
         exchange(web, toEcho);
 
-        agent.faults().failWith("/v1/agent/connect/ca/leaf/", 403, "ACL not found");
-        agent.faults().failWith("/v1/agent/connect/authorize", 500, "rpc error");
+        agent.faults().failWith("/v1/agent/connect/ca/leaf/", 500, "rpc error: ACL not found");
+        agent.faults().failWith("/v1/agent/connect/authorize", 403, "Permission denied");
         agent.renewLeaf("web");
         await().atMost(AWAIT).until(() -> web.status().lastError().isPresent());
         tryExchange(web, toEcho);
