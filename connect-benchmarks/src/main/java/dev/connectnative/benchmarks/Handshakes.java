@@ -129,17 +129,25 @@ public final class Handshakes {
   }
 
   /**
-   * Frees the engine's native state now rather than at garbage collection (Conscrypt holds a pipe
-   * per engine until both directions are closed; Netty's engines are reference counted).
+   * Frees the engine's native state now rather than at garbage collection: Conscrypt holds a pipe
+   * per engine until it has wrapped its close_notify and both directions are closed; Netty's
+   * engines are reference counted.
    */
-  private static void free(SSLEngine engine) {
-    if (!ReferenceCountUtil.release(engine)) {
-      engine.closeOutbound();
-      try {
-        engine.closeInbound();
-      } catch (SSLException expected) {
-        // No close_notify was exchanged: the handshake was the whole point.
+  private void free(SSLEngine engine) {
+    if (ReferenceCountUtil.release(engine)) {
+      return;
+    }
+    engine.closeOutbound();
+    try {
+      for (int i = 0; i < MAX_FLIGHTS && !engine.isOutboundDone(); i++) {
+        sink.clear();
+        if (engine.wrap(empty, sink).bytesProduced() == 0) {
+          break;
+        }
       }
+      engine.closeInbound();
+    } catch (SSLException expected) {
+      // No close_notify came from the peer: the handshake was the whole point.
     }
   }
 
