@@ -6,15 +6,20 @@ import static org.awaitility.Awaitility.await;
 
 import dev.connectnative.AgentConfig;
 import dev.connectnative.Connect;
+import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
 import dev.connectnative.DialOptions;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.testkit.DevAgent;
+import dev.connectnative.testkit.IssuedLeaf;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.Test;
 
@@ -75,6 +80,55 @@ class LeafExpiryTest {
       }
     }
     census.assertNoLeak();
+  }
+
+  @Test
+  void aClientResumingASessionWithALeafThatExpiredSinceIsRefused() throws Exception {
+    MutableClock clock = new MutableClock();
+    Queue<String> refusals = new ConcurrentLinkedQueue<>();
+    try (DevAgent agent = DevAgent.builder().clock(clock).start();
+        ConnectService echo =
+            Connect.service("echo")
+                .agent(AgentConfig.builder().address(agent.address()).build())
+                .clock(clock)
+                .listener(
+                    new ConnectListener() {
+                      @Override
+                      public void onConnectionRefused(ServiceIdentity client, String reason) {
+                        refusals.add(reason);
+                      }
+                    })
+                .build();
+        EchoAcceptor server =
+            new EchoAcceptor(
+                echo.serverSocket(new ServerSocket(0, 50, InetAddress.getLoopbackAddress())))) {
+      echo.awaitReady(AWAIT);
+      Instant now = clock.instant();
+      IssuedLeaf shortLived =
+          agent
+              .activeCa()
+              .leafBuilder("web")
+              .validity(now.minus(Duration.ofMinutes(5)), now.plus(Duration.ofHours(1)))
+              .issue();
+      SSLContext client = Rogues.client(shortLived.certificate(), shortLived.privateKey());
+      assertThat(Rogues.attempt(client, server.port())).isEqualTo("echoed");
+
+      clock.advance(Duration.ofHours(2));
+      assertThat(Rogues.attempt(client, server.port()))
+          .as("the same client context, which offers its cached session")
+          .isNotEqualTo("echoed");
+      await()
+          .atMost(AWAIT)
+          .untilAsserted(
+              () ->
+                  assertThat(refusals)
+                      .anyMatch(
+                          r ->
+                              r.contains("client certificate " + shortLived.uri())
+                                  && r.contains(
+                                      "expired at "
+                                          + shortLived.certificate().getNotAfter().toInstant())));
+    }
   }
 
   private static ConnectService service(DevAgent agent, String name, MutableClock clock) {

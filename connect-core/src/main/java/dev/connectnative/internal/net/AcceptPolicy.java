@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.Authorizer;
 import dev.connectnative.internal.authz.LiveConnections;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.ScheduledExecutorService;
 
@@ -22,6 +23,8 @@ import java.util.concurrent.ScheduledExecutorService;
  * @param deadlines closes connections whose handshake overruns {@code handshakeTimeout}, or {@code
  *     null} to bound the handshake by the socket read timeout only (a peer trickling bytes can then
  *     keep it going longer)
+ * @param clock the time a client's leaf is checked at after every handshake: a resumed session
+ *     skips the trust manager, so a leaf that expired since the session began is caught here
  */
 public record AcceptPolicy(
     String target,
@@ -30,7 +33,8 @@ public record AcceptPolicy(
     Duration handshakeTimeout,
     Duration authorizationTimeout,
     ConnectEvents events,
-    ScheduledExecutorService deadlines) {
+    ScheduledExecutorService deadlines,
+    Clock clock) {
 
   /** Default handshake timeout of an accepted connection: 10 seconds. */
   public static final Duration DEFAULT_HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
@@ -45,6 +49,27 @@ public record AcceptPolicy(
     positive(handshakeTimeout, "handshakeTimeout");
     positive(authorizationTimeout, "authorizationTimeout");
     events = SafeEvents.of(requireNonNull(events, "events"));
+    requireNonNull(clock, "clock");
+  }
+
+  /** A policy that checks client leaves with the system clock. */
+  public AcceptPolicy(
+      String target,
+      Authorizer authorizer,
+      LiveConnections connections,
+      Duration handshakeTimeout,
+      Duration authorizationTimeout,
+      ConnectEvents events,
+      ScheduledExecutorService deadlines) {
+    this(
+        target,
+        authorizer,
+        connections,
+        handshakeTimeout,
+        authorizationTimeout,
+        events,
+        deadlines,
+        Clock.systemUTC());
   }
 
   /** A policy whose handshakes are bounded by the socket read timeout only. */

@@ -19,6 +19,7 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -129,6 +130,22 @@ final class AcceptedSocket extends ForwardingSslSocket implements LiveConnection
       SSLHandshakeException refused = new SSLHandshakeException(reason);
       refused.initCause(e);
       throw refused;
+    }
+    Instant now = policy.clock().instant();
+    if (now.isAfter(leaf.getNotAfter().toInstant())) {
+      String reason =
+          "client certificate "
+              + client
+              + " (serial "
+              + Certificates.serialHex(leaf.getSerialNumber())
+              + ") expired at "
+              + leaf.getNotAfter().toInstant()
+              + " (now "
+              + now
+              + ")";
+      session.invalidate();
+      policy.events().handshakeDenied(policy.target(), client, reason);
+      throw new SSLHandshakeException(reason);
     }
     AuthorizationRequest request =
         new AuthorizationRequest(

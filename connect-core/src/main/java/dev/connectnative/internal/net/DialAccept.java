@@ -124,7 +124,8 @@ public final class DialAccept implements AutoCloseable {
             AcceptPolicy.DEFAULT_HANDSHAKE_TIMEOUT,
             AcceptPolicy.DEFAULT_AUTHORIZATION_TIMEOUT,
             events,
-            scheduler);
+            scheduler,
+            trust.clock());
     trust.clientAuthorizer(
         new ClientAuthorizerHook(
             name, authorizer, AcceptPolicy.DEFAULT_AUTHORIZATION_TIMEOUT, events));
