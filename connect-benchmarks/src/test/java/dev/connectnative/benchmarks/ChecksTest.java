@@ -27,6 +27,6 @@ class ChecksTest {
   @Test
   void footprintCountsTheThreadsOfIdleServices() {
     Checks.Finding footprint = Checks.footprint(2);
-    assertThat(footprint.text()).contains("mean of 2").containsPattern(" [1-9][0-9.]* threads");
+    assertThat(footprint.text()).contains("mean of 2").containsPattern(", [1-9][0-9.]* threads");
   }
 }
