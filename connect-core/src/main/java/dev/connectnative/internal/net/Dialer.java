@@ -393,12 +393,21 @@ public final class Dialer {
 
   private void dropClientSessions() {
     int dropped = 0;
-    for (byte[] id : Collections.list(clientSessions.getIds())) {
-      SSLSession session = clientSessions.getSession(id);
-      if (session != null) {
-        session.invalidate();
-        dropped++;
+    try {
+      for (byte[] id : Collections.list(clientSessions.getIds())) {
+        SSLSession session = clientSessions.getSession(id);
+        if (session != null) {
+          session.invalidate();
+          dropped++;
+        }
       }
+    } catch (UnsupportedOperationException e) {
+      // Conscrypt's client session cache cannot be walked: its sessions stay until they expire,
+      // and every resumed connection is still compared with the expected server identity.
+      LOG.warn(
+          "identity rotated: the TLS provider cannot drop its cached client sessions ({})",
+          e.toString());
+      return;
     }
     LOG.info("identity rotated: dropped {} cached TLS client sessions", dropped);
   }

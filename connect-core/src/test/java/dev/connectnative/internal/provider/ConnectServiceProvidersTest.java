@@ -2,6 +2,7 @@ package dev.connectnative.internal.provider;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.connectnative.AgentConfig;
 import dev.connectnative.AuthorizationRequest;
@@ -146,6 +147,27 @@ class ConnectServiceProvidersTest {
                 }
               })
           .isInstanceOf(IOException.class);
+    }
+  }
+
+  @Test
+  void aConscryptClientKeepsDialingAcrossARootRotation() throws Exception {
+    agent.createIntention("web", "echo", IntentionAction.ALLOW);
+    try (ConnectService web = service("web", TlsProvider.CONSCRYPT);
+        ConnectService echo = service("echo", TlsProvider.JDK)) {
+      echoServer(echo);
+      for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 2; i++) {
+          try (SSLSocket socket = web.dial("echo")) {
+            socket.getOutputStream().write(i);
+            socket.getOutputStream().flush();
+            assertThat(socket.getInputStream().read()).isEqualTo(i);
+          }
+        }
+        long before = web.identity().revision();
+        agent.rotateCa();
+        await().atMost(Duration.ofSeconds(10)).until(() -> web.identity().revision() > before);
+      }
     }
   }
 
