@@ -21,6 +21,7 @@ import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
@@ -45,7 +46,7 @@ final class AgentTls {
   static void configure(AgentConfig config, OkHttpClient.Builder http) {
     try {
       X509TrustManager trust =
-          config.verifyAgentTls() ? trustManager(config) : new InsecureTrustManager();
+          config.verifyAgentTls() ? trustManager(config) : new VerificationDisabledTrustManager();
       KeyManager[] keys = keyManagers(config);
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(keys, new TrustManager[] {trust}, null);
@@ -60,7 +61,7 @@ final class AgentTls {
                 + " the agent and hand out identities",
             config.host(),
             config.port());
-        http.hostnameVerifier((host, session) -> true);
+        http.hostnameVerifier(AgentTls::hostCheckDisabledByUser);
       } else if (serverName != null) {
         http.hostnameVerifier(
             (host, session) -> OkHostnameVerifier.INSTANCE.verify(serverName, session));
@@ -69,6 +70,11 @@ final class AgentTls {
       throw new IllegalArgumentException(
           "cannot set up TLS to the Consul agent: " + e.getMessage(), e);
     }
+  }
+
+  /** The agent host name check the user switched off with {@code CONSUL_HTTP_SSL_VERIFY=false}. */
+  private static boolean hostCheckDisabledByUser(String host, SSLSession session) {
+    return true;
   }
 
   private static X509TrustManager trustManager(AgentConfig config) throws GeneralSecurityException {
@@ -208,7 +214,7 @@ final class AgentTls {
   }
 
   /** Accepts any agent certificate: only used when the user disabled verification. */
-  private static final class InsecureTrustManager extends X509ExtendedTrustManager {
+  private static final class VerificationDisabledTrustManager extends X509ExtendedTrustManager {
     @Override
     public void checkClientTrusted(X509Certificate[] chain, String authType, Socket socket) {
       throw new UnsupportedOperationException("client-side trust manager");
