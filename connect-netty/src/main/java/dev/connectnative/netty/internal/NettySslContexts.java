@@ -6,13 +6,16 @@ import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
+import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import javax.net.ssl.KeyManager;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSessionContext;
@@ -22,11 +25,16 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * Builds the Netty {@link SslContext}s of a service, once each.
  *
- * <p>Every context uses the service's live key manager (alias {@code "leaf-" + revision}, so
- * OpenSSL's key material never goes stale, netty#9747), TLS 1.3 and 1.2 only, and resumes no
+ * <p>Every context uses the service's live key manager, TLS 1.3 and 1.2 only, and resumes no
  * session: a resumed session would skip the certificate checks and any rotation since it began.
  * Hostname verification stays off (Netty 4.2 turns it on for clients by default): the server's
  * SPIFFE identity is checked by the trust manager instead.
+ *
+ * <p>OpenSSL contexts cache the native form of the chain and key per alias, so a handshake does not
+ * re-encode and re-parse them (PEM through BIOs) on both ends. The key manager's alias is {@code
+ * "leaf-" + revision} and changes with every rotation, so the cache never serves a stale key under
+ * a current alias (netty#9747); each rotation adds one entry (a few kilobytes), and past Netty's
+ * limit of 1024 entries the provider stops caching and parses per handshake again.
  */
 public final class NettySslContexts {
   private NettySslContexts() {}
@@ -53,7 +61,7 @@ public final class NettySslContexts {
     }
     try {
       SslContext context =
-          SslContextBuilder.forServer(service.keyManager())
+          SslContextBuilder.forServer(cachingKeyMaterial(service))
               .trustManager(service.trustManager())
               .clientAuth(ClientAuth.REQUIRE)
               .protocols(ConnectSslContexts.PROTOCOLS)
@@ -96,7 +104,7 @@ public final class NettySslContexts {
       }
       SslContext context =
           SslContextBuilder.forClient()
-              .keyManager(service.keyManager())
+              .keyManager(cachingKeyMaterial(service))
               .trustManager(trust)
               .endpointIdentificationAlgorithm(null)
               .protocols(ConnectSslContexts.PROTOCOLS)
@@ -109,6 +117,11 @@ public final class NettySslContexts {
       throw new IllegalStateException(
           "cannot create the " + provider + " client TLS context of \"" + service.name() + "\"", e);
     }
+  }
+
+  private static KeyManagerFactory cachingKeyMaterial(ConnectService service) {
+    return new OpenSslCachingX509KeyManagerFactory(
+        new KeyManagerFactoryWrapper(service.keyManager()));
   }
 
   private static void disableSessionCache(SSLSessionContext sessions) {
