@@ -3,17 +3,12 @@ package dev.connectnative.internal.net;
 import static java.util.Objects.requireNonNull;
 
 import dev.connectnative.internal.tls.ConnectSslContexts;
+import dev.connectnative.internal.tls.ForwardingSslServerSocket;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.SocketOption;
-import java.nio.channels.ServerSocketChannel;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -35,8 +30,7 @@ import javax.net.ssl.SSLSocketFactory;
  * other protocol versions. {@code setWantClientAuth(false)} and {@code setNeedClientAuth(true)} are
  * accepted and change nothing (client certificates stay required).
  */
-public final class ConnectServerSocket extends SSLServerSocket {
-  private final ServerSocket delegate;
+public final class ConnectServerSocket extends ForwardingSslServerSocket {
   private final SSLSocketFactory tls;
   private final AcceptPolicy policy;
   private volatile String[] protocols = ConnectSslContexts.PROTOCOLS.clone();
@@ -55,8 +49,7 @@ public final class ConnectServerSocket extends SSLServerSocket {
    */
   public ConnectServerSocket(ServerSocket delegate, SSLSocketFactory tls, AcceptPolicy policy)
       throws IOException {
-    super();
-    this.delegate = requireNonNull(delegate, "delegate");
+    super(delegate);
     this.tls = requireNonNull(tls, "tls");
     this.policy = requireNonNull(policy, "policy");
     if (delegate instanceof SSLServerSocket) {
@@ -70,7 +63,7 @@ public final class ConnectServerSocket extends SSLServerSocket {
 
   @Override
   public Socket accept() throws IOException {
-    Socket raw = delegate.accept();
+    Socket raw = delegate().accept();
     try {
       SSLSocket ssl = (SSLSocket) tls.createSocket(raw, null, true);
       ssl.setUseClientMode(false);
@@ -266,103 +259,7 @@ public final class ConnectServerSocket extends SSLServerSocket {
   // ---- the wrapped plain server socket ----------------------------------------------------------
 
   @Override
-  public void bind(SocketAddress endpoint) throws IOException {
-    delegate.bind(endpoint);
-  }
-
-  @Override
-  public void bind(SocketAddress endpoint, int backlog) throws IOException {
-    delegate.bind(endpoint, backlog);
-  }
-
-  @Override
-  public InetAddress getInetAddress() {
-    return delegate.getInetAddress();
-  }
-
-  @Override
-  public int getLocalPort() {
-    return delegate.getLocalPort();
-  }
-
-  @Override
-  public SocketAddress getLocalSocketAddress() {
-    return delegate.getLocalSocketAddress();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
-  }
-
-  @Override
-  public ServerSocketChannel getChannel() {
-    return null;
-  }
-
-  @Override
-  public boolean isBound() {
-    return delegate.isBound();
-  }
-
-  @Override
-  public boolean isClosed() {
-    return delegate.isClosed();
-  }
-
-  @Override
-  public void setSoTimeout(int timeout) throws SocketException {
-    delegate.setSoTimeout(timeout);
-  }
-
-  @Override
-  public int getSoTimeout() throws IOException {
-    return delegate.getSoTimeout();
-  }
-
-  @Override
-  public void setReuseAddress(boolean on) throws SocketException {
-    delegate.setReuseAddress(on);
-  }
-
-  @Override
-  public boolean getReuseAddress() throws SocketException {
-    return delegate.getReuseAddress();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    delegate.setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return delegate.getReceiveBufferSize();
-  }
-
-  @Override
-  public void setPerformancePreferences(int connectionTime, int latency, int bandwidth) {
-    delegate.setPerformancePreferences(connectionTime, latency, bandwidth);
-  }
-
-  @Override
-  public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {
-    delegate.setOption(name, value);
-    return this;
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> name) throws IOException {
-    return delegate.getOption(name);
-  }
-
-  @Override
-  public Set<SocketOption<?>> supportedOptions() {
-    return delegate.supportedOptions();
-  }
-
-  @Override
   public String toString() {
-    return "ConnectServerSocket[" + policy.target() + " on " + delegate + "]";
+    return "ConnectServerSocket[" + policy.target() + " on " + delegate() + "]";
   }
 }

@@ -1,13 +1,7 @@
 package dev.connectnative.internal.tls;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketAddress;
-import java.net.SocketException;
-import java.net.SocketOption;
-import java.util.Set;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLServerSocket;
 import javax.net.ssl.SSLSocket;
@@ -18,17 +12,17 @@ import javax.net.ssl.SSLSocket;
  * so its connections must never resume a session (see {@link Restrictions}). Every other method
  * acts on the provider's server socket, which this one owns.
  */
-final class RestrictedServerSocket extends SSLServerSocket {
-  private final SSLServerSocket delegate;
+final class RestrictedServerSocket extends ForwardingSslServerSocket {
+  private final SSLServerSocket ssl;
 
   RestrictedServerSocket(SSLServerSocket delegate) throws IOException {
-    super();
-    this.delegate = Restrictions.apply(delegate);
+    super(Restrictions.apply(delegate));
+    this.ssl = delegate;
   }
 
   @Override
   public Socket accept() throws IOException {
-    Socket accepted = delegate.accept();
+    Socket accepted = ssl.accept();
     try {
       return Restrictions.apply((SSLSocket) accepted);
     } catch (RuntimeException e) {
@@ -38,173 +32,87 @@ final class RestrictedServerSocket extends SSLServerSocket {
   }
 
   @Override
-  public void bind(SocketAddress endpoint) throws IOException {
-    delegate.bind(endpoint);
-  }
-
-  @Override
-  public void bind(SocketAddress endpoint, int backlog) throws IOException {
-    delegate.bind(endpoint, backlog);
-  }
-
-  @Override
-  public InetAddress getInetAddress() {
-    return delegate.getInetAddress();
-  }
-
-  @Override
-  public int getLocalPort() {
-    return delegate.getLocalPort();
-  }
-
-  @Override
-  public SocketAddress getLocalSocketAddress() {
-    return delegate.getLocalSocketAddress();
-  }
-
-  @Override
-  public void close() throws IOException {
-    delegate.close();
-  }
-
-  @Override
-  public boolean isBound() {
-    return delegate.isBound();
-  }
-
-  @Override
-  public boolean isClosed() {
-    return delegate.isClosed();
-  }
-
-  @Override
-  public void setSoTimeout(int timeout) throws SocketException {
-    delegate.setSoTimeout(timeout);
-  }
-
-  @Override
-  public int getSoTimeout() throws IOException {
-    return delegate.getSoTimeout();
-  }
-
-  @Override
-  public void setReuseAddress(boolean on) throws SocketException {
-    delegate.setReuseAddress(on);
-  }
-
-  @Override
-  public boolean getReuseAddress() throws SocketException {
-    return delegate.getReuseAddress();
-  }
-
-  @Override
-  public void setReceiveBufferSize(int size) throws SocketException {
-    delegate.setReceiveBufferSize(size);
-  }
-
-  @Override
-  public int getReceiveBufferSize() throws SocketException {
-    return delegate.getReceiveBufferSize();
-  }
-
-  @Override
-  public <T> ServerSocket setOption(SocketOption<T> name, T value) throws IOException {
-    delegate.setOption(name, value);
-    return this;
-  }
-
-  @Override
-  public <T> T getOption(SocketOption<T> name) throws IOException {
-    return delegate.getOption(name);
-  }
-
-  @Override
-  public Set<SocketOption<?>> supportedOptions() {
-    return delegate.supportedOptions();
-  }
-
-  @Override
   public String[] getEnabledCipherSuites() {
-    return delegate.getEnabledCipherSuites();
+    return ssl.getEnabledCipherSuites();
   }
 
   @Override
   public void setEnabledCipherSuites(String[] suites) {
-    delegate.setEnabledCipherSuites(suites);
+    ssl.setEnabledCipherSuites(suites);
   }
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return delegate.getSupportedCipherSuites();
+    return ssl.getSupportedCipherSuites();
   }
 
   @Override
   public String[] getSupportedProtocols() {
-    return delegate.getSupportedProtocols();
+    return ssl.getSupportedProtocols();
   }
 
   @Override
   public String[] getEnabledProtocols() {
-    return delegate.getEnabledProtocols();
+    return ssl.getEnabledProtocols();
   }
 
   @Override
   public void setEnabledProtocols(String[] protocols) {
-    delegate.setEnabledProtocols(protocols);
+    ssl.setEnabledProtocols(protocols);
   }
 
   @Override
   public void setNeedClientAuth(boolean need) {
-    delegate.setNeedClientAuth(need);
+    ssl.setNeedClientAuth(need);
   }
 
   @Override
   public boolean getNeedClientAuth() {
-    return delegate.getNeedClientAuth();
+    return ssl.getNeedClientAuth();
   }
 
   @Override
   public void setWantClientAuth(boolean want) {
-    delegate.setWantClientAuth(want);
+    ssl.setWantClientAuth(want);
   }
 
   @Override
   public boolean getWantClientAuth() {
-    return delegate.getWantClientAuth();
+    return ssl.getWantClientAuth();
   }
 
   @Override
   public void setUseClientMode(boolean mode) {
-    delegate.setUseClientMode(mode);
+    ssl.setUseClientMode(mode);
   }
 
   @Override
   public boolean getUseClientMode() {
-    return delegate.getUseClientMode();
+    return ssl.getUseClientMode();
   }
 
   @Override
   public void setEnableSessionCreation(boolean flag) {
-    delegate.setEnableSessionCreation(flag);
+    ssl.setEnableSessionCreation(flag);
   }
 
   @Override
   public boolean getEnableSessionCreation() {
-    return delegate.getEnableSessionCreation();
+    return ssl.getEnableSessionCreation();
   }
 
   @Override
   public SSLParameters getSSLParameters() {
-    return delegate.getSSLParameters();
+    return ssl.getSSLParameters();
   }
 
   @Override
   public void setSSLParameters(SSLParameters params) {
-    delegate.setSSLParameters(params);
+    ssl.setSSLParameters(params);
   }
 
   @Override
   public String toString() {
-    return "Connect" + delegate;
+    return "Connect" + ssl;
   }
 }
