@@ -342,11 +342,6 @@ final class AcceptedSocket extends ForwardingSslSocket implements LiveConnection
     ssl.setSSLParameters(params);
   }
 
-  @Override
-  public SSLParameters getSSLParameters() {
-    return ssl.getSSLParameters();
-  }
-
   // ---- plain delegation -----------------------------------------------------------------------
 
   @Override

@@ -12,8 +12,6 @@ import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
-import javax.net.ssl.SSLParameters;
-import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -175,56 +173,6 @@ final class DialedSocket extends ForwardingSslSocket {
   }
 
   @Override
-  public void startHandshake() throws IOException {
-    ssl.startHandshake();
-  }
-
-  @Override
-  public SSLSession getSession() {
-    return ssl.getSession();
-  }
-
-  @Override
-  public void setUseClientMode(boolean mode) {
-    ssl.setUseClientMode(mode);
-  }
-
-  @Override
-  public boolean getUseClientMode() {
-    return ssl.getUseClientMode();
-  }
-
-  @Override
-  public void setNeedClientAuth(boolean need) {
-    ssl.setNeedClientAuth(need);
-  }
-
-  @Override
-  public boolean getNeedClientAuth() {
-    return ssl.getNeedClientAuth();
-  }
-
-  @Override
-  public void setWantClientAuth(boolean want) {
-    ssl.setWantClientAuth(want);
-  }
-
-  @Override
-  public boolean getWantClientAuth() {
-    return ssl.getWantClientAuth();
-  }
-
-  @Override
-  public void setSSLParameters(SSLParameters params) {
-    ssl.setSSLParameters(params);
-  }
-
-  @Override
-  public SSLParameters getSSLParameters() {
-    return ssl.getSSLParameters();
-  }
-
-  @Override
   public void connect(SocketAddress endpoint, int timeout) throws IOException {
     throw new SocketException("a dialed socket is already connected");
   }
@@ -232,11 +180,6 @@ final class DialedSocket extends ForwardingSslSocket {
   @Override
   public void bind(SocketAddress bindpoint) throws IOException {
     throw new SocketException("a dialed socket is already bound");
-  }
-
-  @Override
-  public boolean isClosed() {
-    return ssl.isClosed();
   }
 
   @Override

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.BiFunction;
 import javax.net.ssl.HandshakeCompletedListener;
+import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSession;
 import javax.net.ssl.SSLSocket;
 
@@ -285,5 +286,60 @@ abstract class ForwardingSslSocket extends SSLSocket {
   @Override
   public SocketChannel getChannel() {
     return null;
+  }
+
+  @Override
+  public void startHandshake() throws IOException {
+    ssl.startHandshake();
+  }
+
+  @Override
+  public SSLSession getSession() {
+    return ssl.getSession();
+  }
+
+  @Override
+  public void setUseClientMode(boolean mode) {
+    ssl.setUseClientMode(mode);
+  }
+
+  @Override
+  public boolean getUseClientMode() {
+    return ssl.getUseClientMode();
+  }
+
+  @Override
+  public void setNeedClientAuth(boolean need) {
+    ssl.setNeedClientAuth(need);
+  }
+
+  @Override
+  public boolean getNeedClientAuth() {
+    return ssl.getNeedClientAuth();
+  }
+
+  @Override
+  public void setWantClientAuth(boolean want) {
+    ssl.setWantClientAuth(want);
+  }
+
+  @Override
+  public boolean getWantClientAuth() {
+    return ssl.getWantClientAuth();
+  }
+
+  @Override
+  public void setSSLParameters(SSLParameters params) {
+    ssl.setSSLParameters(params);
+  }
+
+  @Override
+  public SSLParameters getSSLParameters() {
+    return ssl.getSSLParameters();
+  }
+
+  @Override
+  public boolean isClosed() {
+    return ssl.isClosed();
   }
 }
