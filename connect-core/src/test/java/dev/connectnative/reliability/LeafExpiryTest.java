@@ -12,6 +12,7 @@ import dev.connectnative.DialOptions;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.testkit.DevAgent;
 import dev.connectnative.testkit.IssuedLeaf;
+import dev.connectnative.testkit.MutableClock;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;

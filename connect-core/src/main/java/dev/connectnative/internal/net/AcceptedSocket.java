@@ -9,6 +9,7 @@ import dev.connectnative.internal.authz.Authorizations;
 import dev.connectnative.internal.authz.DeniedException;
 import dev.connectnative.internal.authz.LiveConnection;
 import dev.connectnative.internal.pem.Certificates;
+import dev.connectnative.internal.tls.SessionValidity;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -19,7 +20,6 @@ import java.net.SocketAddress;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.security.cert.X509Certificate;
-import java.time.Instant;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLParameters;
@@ -131,21 +131,12 @@ final class AcceptedSocket extends ForwardingSslSocket implements LiveConnection
       refused.initCause(e);
       throw refused;
     }
-    Instant now = policy.clock().instant();
-    if (now.isAfter(leaf.getNotAfter().toInstant())) {
-      String reason =
-          "client certificate "
-              + client
-              + " (serial "
-              + Certificates.serialHex(leaf.getSerialNumber())
-              + ") expired at "
-              + leaf.getNotAfter().toInstant()
-              + " (now "
-              + now
-              + ")";
-      session.invalidate();
-      policy.events().handshakeDenied(policy.target(), client, reason);
-      throw new SSLHandshakeException(reason);
+    String expired =
+        SessionValidity.problem(
+            session, "client certificate " + client, policy.target(), policy.clock().instant());
+    if (expired != null) {
+      policy.events().handshakeDenied(policy.target(), client, expired);
+      throw new SSLHandshakeException(expired);
     }
     AuthorizationRequest request =
         new AuthorizationRequest(

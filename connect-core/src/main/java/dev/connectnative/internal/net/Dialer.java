@@ -15,6 +15,7 @@ import dev.connectnative.ServiceInstance;
 import dev.connectnative.internal.pem.Certificates;
 import dev.connectnative.internal.tls.ConnectSslContexts;
 import dev.connectnative.internal.tls.ExpectedPeers;
+import dev.connectnative.internal.tls.SessionValidity;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -315,34 +316,10 @@ public final class Dialer {
    * before the server's leaf (or ours) expired must not be used after. The session is dropped.
    */
   private void checkStillValid(SSLSession session, ServiceIdentity presented) throws IOException {
-    Instant now = clock.instant();
-    X509Certificate server = (X509Certificate) session.getPeerCertificates()[0];
-    java.security.cert.Certificate[] local = session.getLocalCertificates();
-    X509Certificate ours =
-        local != null && local.length > 0 && local[0] instanceof X509Certificate
-            ? (X509Certificate) local[0]
-            : null;
-    String expired = null;
-    if (now.isAfter(server.getNotAfter().toInstant())) {
-      expired =
-          "server certificate "
-              + presented
-              + " (serial "
-              + Certificates.serialHex(server.getSerialNumber())
-              + ") expired at "
-              + server.getNotAfter().toInstant();
-    } else if (ours != null && now.isAfter(ours.getNotAfter().toInstant())) {
-      expired =
-          "the leaf certificate of service \""
-              + self
-              + "\" (serial "
-              + Certificates.serialHex(ours.getSerialNumber())
-              + ") expired at "
-              + ours.getNotAfter().toInstant();
-    }
+    String expired =
+        SessionValidity.problem(session, "server certificate " + presented, self, clock.instant());
     if (expired != null) {
-      session.invalidate();
-      throw new SSLHandshakeException(expired + " (now " + now + ")");
+      throw new SSLHandshakeException(expired);
     }
   }
 
