@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ForkJoinPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +62,7 @@ public final class CachingAuthorizer implements Authorizer {
     this.grace = b.grace == null ? Duration.ZERO : b.grace;
     this.events = b.events == null ? ConnectEvents.NONE : SafeEvents.of(b.events);
     Ticker ticker = b.ticker == null ? Ticker.systemTicker() : b.ticker;
-    Executor executor = b.executor == null ? ForkJoinPool.commonPool() : b.executor;
+    Executor executor = b.executor == null ? Runnable::run : b.executor;
     long maximumSize = b.maximumSize == null ? DEFAULT_MAXIMUM_SIZE : b.maximumSize;
     this.cache =
         Caffeine.newBuilder()
@@ -112,6 +111,14 @@ public final class CachingAuthorizer implements Authorizer {
     if (recentAllowed != null) {
       recentAllowed.invalidateAll();
     }
+  }
+
+  /**
+   * Tells whether {@link #authorize} returns without waiting on the calling thread: true when the
+   * delegate asked on a miss does not wait either (a hit never waits).
+   */
+  public boolean neverBlocks() {
+    return delegate instanceof AgentAuthorizer;
   }
 
   /** The number of decisions cached now (approximate, for tests and metrics). */
@@ -259,7 +266,10 @@ public final class CachingAuthorizer implements Authorizer {
       return this;
     }
 
-    /** Runs cache maintenance. If unset, the common fork-join pool. */
+    /**
+     * Runs cache maintenance. If unset, the thread that touched the cache runs it (a few
+     * microseconds, now and then), so a lookup never wakes another thread.
+     */
     public Builder executor(Executor executor) {
       this.executor = once(this.executor, executor, "executor");
       return this;

@@ -115,6 +115,16 @@ public final class ConnectTrustManager extends X509ExtendedTrustManager {
   }
 
   /**
+   * Returns a trust manager that runs every check of this one except the client authorization hook,
+   * sharing its roots, policy, clock and verified-chain cache. For servers that authorize each
+   * client after the handshake themselves, resumed sessions included: its checks never wait, so
+   * they can run on an event loop.
+   */
+  public ConnectTrustManager withoutClientAuthorizer() {
+    return new ConnectTrustManager(source, policy, clock, paths, chains);
+  }
+
+  /**
    * The revision of the identity snapshot in effect, or -1 before the first one; it changes with
    * every root or leaf rotation, which is what scopes resumable TLS sessions.
    */
