@@ -10,10 +10,13 @@ import dev.connectnative.NotReadyException;
 import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
+import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.internal.tls.ExpectedPeers;
+import dev.connectnative.internal.tls.SessionValidity;
 import dev.connectnative.netty.internal.ConnectionGate;
 import dev.connectnative.netty.internal.Failures;
 import dev.connectnative.netty.internal.NettySslContexts;
+import dev.connectnative.netty.internal.SessionTickets;
 import dev.connectnative.netty.internal.TargetTrustManager;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
@@ -26,8 +29,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -40,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +82,10 @@ public final class ConnectNettyClient implements AutoCloseable {
   private final Resolver resolver;
   private final SslProvider sslProvider;
   private final SslContext sslContext;
+  private final SslContext dialContext;
+  private final SessionTickets sessions;
+  private final Executor tlsTasks;
+  private final Clock clock;
   private final Executor executor;
   private final ExecutorService ownedExecutor;
   private final TargetTrustManager trust;
@@ -93,6 +103,17 @@ public final class ConnectNettyClient implements AutoCloseable {
     this.executor = b.executor != null ? b.executor : owned;
     this.trust = new TargetTrustManager(service.trustManager(), this::targetIdentity);
     this.sslContext = NettySslContexts.client(service, sslProvider, b.applicationProtocols, trust);
+    boolean resume = b.sessionResumption == null || b.sessionResumption;
+    this.dialContext =
+        resume
+            ? NettySslContexts.resumingClient(service, sslProvider, b.applicationProtocols, trust)
+            : sslContext;
+    this.sessions = resume ? SessionTickets.forClient(service, dialContext) : null;
+    this.tlsTasks = sslProvider == SslProvider.JDK ? executor : ImmediateExecutor.INSTANCE;
+    this.clock =
+        service instanceof DefaultConnectService connect
+            ? connect.connectTrustManager().clock()
+            : Clock.systemUTC();
   }
 
   /**
@@ -118,7 +139,8 @@ public final class ConnectNettyClient implements AutoCloseable {
    * Returns the client TLS context, for frameworks that create their own TLS handlers, e.g. {@code
    * NettyChannelBuilder.sslContext(client.sslContext())} in gRPC. A server must present the target
    * service's identity in the datacenter, namespace and partition of the {@link DialOptions}
-   * (defaults: this service's own), checked inside each handshake. The context resumes no session.
+   * (defaults: this service's own), checked inside each handshake. The context resumes no session
+   * (a resumed one would skip that check); {@link #connect} uses its own context, which does.
    *
    * @return the context; the same instance for the life of the client
    */
@@ -350,8 +372,11 @@ public final class ConnectNettyClient implements AutoCloseable {
         ServiceInstance instance,
         ServiceIdentity expected,
         CompletableFuture<Channel> opened) {
+      if (sessions != null) {
+        sessions.beforeHandshake();
+      }
       SslHandler tls =
-          sslContext.newHandler(channel.alloc(), serverName(expected), instance.port(), executor);
+          dialContext.newHandler(channel.alloc(), serverName(expected), instance.port(), tlsTasks);
       tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
       SSLEngine engine = tls.engine();
       ExpectedPeers.expect(engine, expected);
@@ -371,13 +396,29 @@ public final class ConnectNettyClient implements AutoCloseable {
       channel.pipeline().addLast(handler);
     }
 
+    /**
+     * Runs after every handshake, resumed or not: a resumed session skipped the trust manager, so
+     * the server's identity and both leaves' validity are checked here.
+     */
     private CompletableFuture<ServiceIdentity> verify(
         SSLSession session, ServiceIdentity expected) {
       ServiceIdentity presented = ConnectIdentity.of(session);
       if (!expected.sameServiceAs(presented)) {
+        session.invalidate();
         return CompletableFuture.failedFuture(
             new IOException(
                 "server presented " + presented + " but this connection expects " + expected));
+      }
+      String expired;
+      try {
+        expired =
+            SessionValidity.problem(
+                session, "server certificate " + presented, service.name(), clock.instant());
+      } catch (SSLPeerUnverifiedException e) {
+        expired = "server presented no certificate";
+      }
+      if (expired != null) {
+        return CompletableFuture.failedFuture(new IOException(expired));
       }
       return CompletableFuture.completedFuture(presented);
     }
@@ -395,6 +436,7 @@ public final class ConnectNettyClient implements AutoCloseable {
     private DialOptions options;
     private Executor executor;
     private List<String> applicationProtocols;
+    private Boolean sessionResumption;
 
     Builder(ConnectService service, String target) {
       this.service = service;
@@ -442,9 +484,29 @@ public final class ConnectNettyClient implements AutoCloseable {
     }
 
     /**
-     * Sets where TLS delegated tasks run. The caller owns it. If unset, the client starts a pool of
-     * daemon threads named {@code connect-netty-<service>-<n>}, stopped by {@link
-     * ConnectNettyClient#close()}.
+     * Turns resumption of TLS sessions on or off for {@link ConnectNettyClient#connect}. If unset,
+     * on: with OpenSSL, sessions are kept per target identity and instance port, offered again on
+     * the next connection, and all dropped when this service's identity rotates; every connection,
+     * resumed or not, is still checked against the expected server identity and both leaves'
+     * validity after its handshake. Servers decide whether to resume (a {@link ConnectNettyServer}
+     * with OpenSSL does, and authorizes every resumed connection). The JDK provider resumes
+     * nothing.
+     *
+     * @param enabled {@code false} for a full handshake on every connection
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder sessionResumption(boolean enabled) {
+      this.sessionResumption =
+          ConnectNettyServer.Builder.once(this.sessionResumption, enabled, "sessionResumption");
+      return this;
+    }
+
+    /**
+     * Sets where TLS delegated tasks run with the JDK provider (with OpenSSL they run on the event
+     * loop: the certificate checks of a client never wait). The caller owns it. If unset, the
+     * client starts a pool of daemon threads named {@code connect-netty-<service>-<n>}, stopped by
+     * {@link ConnectNettyClient#close()}.
      *
      * @param executor the executor
      * @return this builder

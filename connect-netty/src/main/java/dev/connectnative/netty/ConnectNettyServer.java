@@ -11,6 +11,7 @@ import dev.connectnative.netty.internal.ConnectionGate;
 import dev.connectnative.netty.internal.LiveChannel;
 import dev.connectnative.netty.internal.NettySslContexts;
 import dev.connectnative.netty.internal.ServerAuthorization;
+import dev.connectnative.netty.internal.SessionTickets;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
 import io.netty.channel.Channel;
@@ -20,6 +21,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.ImmediateExecutor;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,18 +35,30 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * client certificate required, then authorization of the client by the {@link Authorizer} before
  * the user's handler sees anything.
  *
- * <p>Each accepted channel gets an {@link SslHandler} whose delegated tasks (certificate checks,
- * key operations) run on the server's executor, a gate that holds reads and writes while the
- * authorizer is asked (on the executor, never on the event loop), and the user's child handler. A
- * denied client, one the authorizer cannot decide for within the authorization timeout, or one
- * whose handshake fails, is closed; the child handler sees no event and no byte of it. An allowed
- * one reaches the child handler as {@code channelActive}, with {@link ConnectNetty#PEER_IDENTITY}
- * set. Resumed TLS sessions are authorized the same way (and resumption is off anyway).
+ * <p>Each accepted channel gets an {@link SslHandler}, a gate that holds reads and writes while the
+ * client is decided, and the user's child handler. The gate checks that the client's leaf is still
+ * valid and asks the authorizer; a denied client, one the authorizer cannot decide for within the
+ * authorization timeout, or one whose handshake fails, is closed, and the child handler sees no
+ * event and no byte of it. An allowed one reaches the child handler as {@code channelActive}, with
+ * {@link ConnectNetty#PEER_IDENTITY} set.
  *
- * <p>The {@code SslContext} is built once, in {@link Builder#build()}; rotations of the leaf or
- * roots reach new handshakes without rebuilding it, and open connections carry on. Thread-safe and
- * shareable between server bootstraps. {@link #close()} stops the executor the server started (not
- * one passed to the builder); call it after the server channels are closed.
+ * <p><b>Threads.</b> An authorizer set on the builder, or a service authorizer that may block, is
+ * called on the server's executor, never on the event loop; the service's own agent authorizer,
+ * which never waits (a cached decision is immediate, a miss is one asynchronous agent call), is
+ * called on the event loop. With OpenSSL the certificate checks run on the event loop too, as in a
+ * plain Netty server (they never wait: the gate, not the trust manager, authorizes); with the JDK
+ * provider they run on the executor.
+ *
+ * <p><b>Resumption.</b> With OpenSSL the server issues TLS 1.3 session tickets, so clients that
+ * keep sessions (such as {@link ConnectNettyClient}) reconnect without a full handshake. A resumed
+ * connection goes through the same gate: its client is authorized and its leaf checked for expiry.
+ * The ticket key is random and replaced whenever the service's identity rotates (roots or leaf), so
+ * no session made before a CA rotation is resumed after it. The JDK provider resumes nothing.
+ *
+ * <p>The {@code SslContext}s are built once, in {@link Builder#build()}; rotations of the leaf or
+ * roots reach new handshakes without rebuilding them, and open connections carry on. Thread-safe
+ * and shareable between server bootstraps. {@link #close()} stops the executor the server started
+ * (not one passed to the builder); call it after the server channels are closed.
  */
 public final class ConnectNettyServer extends ChannelInitializer<Channel> implements AutoCloseable {
   /** Time allowed for an authorization decision when none is set: 5 seconds. */
@@ -51,6 +66,9 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
 
   private final String service;
   private final SslContext sslContext;
+  private final SslContext gatedContext;
+  private final SessionTickets tickets;
+  private final Executor tlsTasks;
   private final NettyTlsProvider provider;
   private final ServerAuthorization authorization;
   private final Executor executor;
@@ -66,9 +84,21 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     this.executor = b.executor != null ? b.executor : owned;
     this.provider = TlsProviders.of(sslProvider);
     this.sslContext = NettySslContexts.server(b.service, sslProvider, b.applicationProtocols);
+    this.gatedContext =
+        NettySslContexts.gatedServer(b.service, sslProvider, b.applicationProtocols);
+    this.tickets = SessionTickets.forServer(b.service, gatedContext);
+    this.tlsTasks =
+        NettySslContexts.gatedChecksMayWait(b.service, sslProvider)
+            ? executor
+            : ImmediateExecutor.INSTANCE;
     this.authorization =
         new ServerAuthorization(
-            service, b.authorizer != null ? b.authorizer : b.service.authorizer(), executor);
+            service,
+            b.authorizer != null ? b.authorizer : b.service.authorizer(),
+            executor,
+            b.service instanceof DefaultConnectService connect
+                ? connect.connectTrustManager().clock()
+                : Clock.systemUTC());
     this.liveConnections =
         b.service instanceof DefaultConnectService connect ? connect.liveConnections() : null;
     this.childHandler = b.childHandler;
@@ -94,7 +124,9 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
    * <p>Connections made with it bypass this server's authorization gate: they are authorized only
    * by the service's trust manager, inside the handshake, with the service's own authorizer (a
    * bounded wait on the thread that runs TLS delegated tasks), and they are not re-checked when the
-   * intentions change. Prefer this server as the channel initializer where the framework allows.
+   * intentions change. For that reason this context resumes no session: an OpenSSL engine of it
+   * neither issues nor accepts session tickets, so every connection reaches the trust manager.
+   * Prefer this server as the channel initializer where the framework allows.
    *
    * @return the context; the same instance for the life of the server
    */
@@ -117,7 +149,10 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
               + service
               + "\" was built without a child handler; it only serves sslContext()");
     }
-    SslHandler tls = sslContext.newHandler(channel.alloc(), executor);
+    if (tickets != null) {
+      tickets.beforeHandshake();
+    }
+    SslHandler tls = gatedContext.newHandler(channel.alloc(), tlsTasks);
     CompletableFuture<AuthorizationRequest> allowed = new CompletableFuture<>();
     CompletableFuture<Channel> opened = new CompletableFuture<>();
     ConnectionGate gate =
@@ -189,9 +224,9 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
      * Sets who decides, after each handshake, whether a client may connect. If unset, the service's
      * own {@link ConnectService#authorizer()} (the agent's intentions, cached).
      *
-     * <p>Whatever is set here, the service's trust manager also runs the service's authorizer
-     * inside the handshake, and connections the service tracks are re-checked with it (and closed
-     * if denied) when the intentions change.
+     * <p>Whatever is set here, connections the service tracks are re-checked with the service's own
+     * authorizer (and closed if denied) when the intentions change. With the JDK provider the
+     * service's trust manager also runs the service's authorizer inside the handshake.
      *
      * @param authorizer the authorizer; called off the event loop
      * @return this builder

@@ -17,6 +17,7 @@ import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.concurrent.TimeUnit;
@@ -48,11 +49,16 @@ final class Mesh {
   }
 
   Node service(String name, String dc) {
+    return service(name, dc, Clock.systemUTC());
+  }
+
+  /** A service whose certificate checks run at the time of {@code clock}. */
+  Node service(String name, String dc, Clock clock) {
     IssuedLeaf leaf = ca.leafBuilder(name).datacenter(dc).issue();
     StaticIdentitySource source =
         StaticIdentitySource.fromPem(ca.rootPem(), leaf.certificatePem(), leaf.privateKeyPem());
     ConnectService service =
-        Connect.service(name).identitySource(source).authorizer(intentions).build();
+        Connect.service(name).identitySource(source).authorizer(intentions).clock(clock).build();
     closeables.push(source);
     closeables.push(service);
     return new Node(service, source, ca, dc);

@@ -181,6 +181,10 @@ public final class ConnectionGate extends ChannelDuplexHandler {
     } catch (RuntimeException e) {
       decision = CompletableFuture.failedFuture(e);
     }
+    if (decision.isDone()) {
+      decision.whenComplete((identity, error) -> decided(ctx, identity, error));
+      return;
+    }
     timeout =
         ctx.executor()
             .schedule(
@@ -193,6 +197,10 @@ public final class ConnectionGate extends ChannelDuplexHandler {
                 TimeUnit.MILLISECONDS);
     decision.whenComplete(
         (identity, error) -> {
+          if (ctx.executor().inEventLoop()) {
+            decided(ctx, identity, error);
+            return;
+          }
           try {
             ctx.executor().execute(() -> decided(ctx, identity, error));
           } catch (RejectedExecutionException e) {
@@ -213,7 +221,9 @@ public final class ConnectionGate extends ChannelDuplexHandler {
   }
 
   private void open(ChannelHandlerContext ctx, ServiceIdentity identity) {
-    timeout.cancel(false);
+    if (timeout != null) {
+      timeout.cancel(false);
+    }
     state = State.OPEN;
     ctx.channel().attr(peerIdentity).set(identity);
     heldWrites.removeAndWriteAll();

@@ -1,34 +1,45 @@
 package dev.connectnative.netty.internal;
 
 import dev.connectnative.ConnectService;
+import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.internal.tls.ConnectSslContexts;
 import io.netty.handler.ssl.ApplicationProtocolConfig;
 import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.DelegatingSslContext;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
+import io.netty.internal.tcnative.SSL;
 import java.security.GeneralSecurityException;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSessionContext;
 import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * Builds the Netty {@link SslContext}s of a service, once each.
+ * Builds the Netty {@link SslContext}s of a service.
  *
- * <p>Every context uses the service's live key manager, TLS 1.3 and 1.2 only, and resumes no
- * session: a resumed session would skip the certificate checks and any rotation since it began.
- * Hostname verification stays off (Netty 4.2 turns it on for clients by default): the server's
- * SPIFFE identity is checked by the trust manager instead.
+ * <p>Every context uses the service's live key manager and TLS 1.3 and 1.2 only. Hostname
+ * verification stays off (Netty 4.2 turns it on for clients by default): the server's SPIFFE
+ * identity is checked by the trust manager instead.
+ *
+ * <p>Resumption skips the certificate exchange, and with it the trust manager. So only contexts
+ * whose every connection passes the adapter's gate resume sessions ({@link #gatedServer}, {@link
+ * #resumingClient}): the gate authorizes each client, resumed or not, and checks both leaves'
+ * validity again. Contexts handed to other frameworks ({@link #server}, {@link #client}) resume
+ * nothing: an OpenSSL server engine of theirs neither issues nor accepts tickets, a client keeps no
+ * session cache, and JDK engines never resume (see {@code ConnectSslContexts}).
  *
  * <p>OpenSSL contexts cache the native form of the chain and key per alias, so a handshake does not
  * re-encode and re-parse them (PEM through BIOs) on both ends. The key manager's alias is {@code
@@ -40,45 +51,49 @@ public final class NettySslContexts {
   private NettySslContexts() {}
 
   /**
-   * The server context: the service's own restricted {@code SSLContext} for the JDK provider,
-   * otherwise OpenSSL over the service's key and trust managers. Client certificates are required.
+   * The server context handed to other frameworks: the service's own restricted {@code SSLContext}
+   * for the JDK provider, otherwise OpenSSL over the service's key and trust managers (whose
+   * in-handshake authorization hook is then the only check). Client certificates are required; no
+   * session is resumed.
    *
    * @throws IllegalStateException if the context cannot be created
    */
   public static SslContext server(
       ConnectService service, SslProvider provider, List<String> applicationProtocols) {
-    ApplicationProtocolConfig alpn = alpn(applicationProtocols);
     if (provider == SslProvider.JDK) {
-      return new JdkSslContext(
-          service.sslContext(),
-          false,
-          null,
-          IdentityCipherSuiteFilter.INSTANCE,
-          alpn,
-          ClientAuth.REQUIRE,
-          ConnectSslContexts.PROTOCOLS.clone(),
-          false);
+      return jdkServer(service, applicationProtocols);
     }
-    try {
-      SslContext context =
-          SslContextBuilder.forServer(cachingKeyMaterial(service))
-              .trustManager(service.trustManager())
-              .clientAuth(ClientAuth.REQUIRE)
-              .protocols(ConnectSslContexts.PROTOCOLS)
-              .applicationProtocolConfig(alpn)
-              .sslProvider(provider)
-              .build();
-      disableSessionCache(context.sessionContext());
-      return context;
-    } catch (SSLException e) {
-      throw new IllegalStateException(
-          "cannot create the " + provider + " server TLS context of \"" + service.name() + "\"", e);
-    }
+    return new NoTickets(openSslServer(service, provider, applicationProtocols, false));
   }
 
   /**
-   * The client context: the service's key manager and {@code trust}, which checks the server's
-   * identity inside the handshake.
+   * The server context behind the adapter's gate: for OpenSSL, one that skips the service's
+   * in-handshake authorization hook (the gate authorizes every connection instead, so certificate
+   * checks never wait and can run on the event loop) and resumes sessions through tickets whose key
+   * {@link SessionTickets} changes with every rotation. The JDK provider resumes nothing and keeps
+   * the hook.
+   *
+   * @throws IllegalStateException if the context cannot be created
+   */
+  public static SslContext gatedServer(
+      ConnectService service, SslProvider provider, List<String> applicationProtocols) {
+    if (provider == SslProvider.JDK) {
+      return jdkServer(service, applicationProtocols);
+    }
+    return openSslServer(service, provider, applicationProtocols, true);
+  }
+
+  /**
+   * Tells whether the gated server's certificate checks may wait on an authorizer, so TLS delegated
+   * tasks must run off the event loop.
+   */
+  public static boolean gatedChecksMayWait(ConnectService service, SslProvider provider) {
+    return provider == SslProvider.JDK || !(service instanceof DefaultConnectService);
+  }
+
+  /**
+   * The client context handed to other frameworks: the service's key manager and {@code trust},
+   * which checks the server's identity inside the handshake; no session is resumed.
    *
    * @throws IllegalStateException if the context cannot be created
    */
@@ -87,6 +102,31 @@ public final class NettySslContexts {
       SslProvider provider,
       List<String> applicationProtocols,
       X509ExtendedTrustManager trust) {
+    return client(service, provider, applicationProtocols, trust, false);
+  }
+
+  /**
+   * The client context of the adapter's own dials: as {@link #client}, but an OpenSSL context keeps
+   * the sessions servers offer, keyed by the server name and port each dial passes (the target's
+   * identity), for {@link SessionTickets#forgetClientSessions} to drop on rotation. A JDK context
+   * resumes nothing.
+   *
+   * @throws IllegalStateException if the context cannot be created
+   */
+  public static SslContext resumingClient(
+      ConnectService service,
+      SslProvider provider,
+      List<String> applicationProtocols,
+      X509ExtendedTrustManager trust) {
+    return client(service, provider, applicationProtocols, trust, true);
+  }
+
+  private static SslContext client(
+      ConnectService service,
+      SslProvider provider,
+      List<String> applicationProtocols,
+      X509ExtendedTrustManager trust,
+      boolean resume) {
     ApplicationProtocolConfig alpn = alpn(applicationProtocols);
     try {
       if (provider == SslProvider.JDK) {
@@ -111,11 +151,51 @@ public final class NettySslContexts {
               .applicationProtocolConfig(alpn)
               .sslProvider(provider)
               .build();
-      disableSessionCache(context.sessionContext());
+      if (!resume) {
+        disableSessionCache(context.sessionContext());
+      }
       return context;
     } catch (SSLException | GeneralSecurityException e) {
       throw new IllegalStateException(
           "cannot create the " + provider + " client TLS context of \"" + service.name() + "\"", e);
+    }
+  }
+
+  private static SslContext jdkServer(ConnectService service, List<String> applicationProtocols) {
+    return new JdkSslContext(
+        service.sslContext(),
+        false,
+        null,
+        IdentityCipherSuiteFilter.INSTANCE,
+        alpn(applicationProtocols),
+        ClientAuth.REQUIRE,
+        ConnectSslContexts.PROTOCOLS.clone(),
+        false);
+  }
+
+  private static SslContext openSslServer(
+      ConnectService service,
+      SslProvider provider,
+      List<String> applicationProtocols,
+      boolean gated) {
+    X509ExtendedTrustManager trust =
+        gated && service instanceof DefaultConnectService connect
+            ? connect.connectTrustManager().withoutClientAuthorizer()
+            : service.trustManager();
+    try {
+      SslContext context =
+          SslContextBuilder.forServer(cachingKeyMaterial(service))
+              .trustManager(trust)
+              .clientAuth(ClientAuth.REQUIRE)
+              .protocols(ConnectSslContexts.PROTOCOLS)
+              .applicationProtocolConfig(alpn(applicationProtocols))
+              .sslProvider(provider)
+              .build();
+      disableSessionCache(context.sessionContext());
+      return context;
+    } catch (SSLException e) {
+      throw new IllegalStateException(
+          "cannot create the " + provider + " server TLS context of \"" + service.name() + "\"", e);
     }
   }
 
@@ -124,6 +204,7 @@ public final class NettySslContexts {
         new KeyManagerFactoryWrapper(service.keyManager()));
   }
 
+  /** Turns off the stateful session cache (server) or the client session cache. */
   private static void disableSessionCache(SSLSessionContext sessions) {
     if (sessions instanceof OpenSslSessionContext openSsl) {
       openSsl.setSessionCacheEnabled(false);
@@ -139,5 +220,25 @@ public final class NettySslContexts {
         ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
         ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
         protocols);
+  }
+
+  /**
+   * An OpenSSL server context whose engines neither issue nor accept session tickets (Netty enables
+   * TLS 1.3 tickets per engine, so they are turned off again per engine before its handshake). With
+   * the stateful cache off too, every handshake is a full one and reaches the trust manager.
+   */
+  private static final class NoTickets extends DelegatingSslContext {
+    NoTickets(SslContext context) {
+      super(context);
+    }
+
+    @Override
+    protected void initEngine(SSLEngine engine) {
+      if (!(engine instanceof ReferenceCountedOpenSslEngine openSsl)) {
+        throw new IllegalStateException(
+            "expected an OpenSSL engine, got " + engine.getClass().getName());
+      }
+      SSL.setOptions(openSsl.sslPointer(), SSL.SSL_OP_NO_TICKET);
+    }
   }
 }

@@ -8,10 +8,13 @@ import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectIdentity;
 import dev.connectnative.InvalidIdentityException;
 import dev.connectnative.ServiceIdentity;
+import dev.connectnative.internal.authz.CachingAuthorizer;
 import dev.connectnative.internal.pem.Certificates;
+import dev.connectnative.internal.tls.SessionValidity;
 import java.io.IOException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
@@ -20,26 +23,36 @@ import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
 
 /**
- * The server's decision after each handshake: asks the {@link Authorizer} whether the client may
- * connect to this service. The authorizer is called on {@code executor}, never on the event loop,
- * so even an authorizer that blocks cannot stall other connections. Any failure refuses.
+ * The server's decision after each handshake, resumed or not: checks that the client's leaf is
+ * still valid (a resumed session skips the certificate checks, so a leaf that expired since the
+ * session began is caught here), then asks the {@link Authorizer} whether the client may connect to
+ * this service. An authorizer that may block is called on {@code executor}, never on the event
+ * loop, so it cannot stall other connections; one known never to wait (the service's own caching
+ * agent authorizer) is called on the calling thread, which saves two thread hand-offs per
+ * connection. Any failure refuses.
  */
 public final class ServerAuthorization {
   private final String target;
   private final Authorizer authorizer;
   private final Executor executor;
+  private final Clock clock;
 
   /**
    * Creates the decision.
    *
    * @param target this service's name
    * @param authorizer decides
-   * @param executor where the authorizer is called
+   * @param executor where the authorizer is called, unless it never blocks
+   * @param clock the time the client's leaf is checked at
    */
-  public ServerAuthorization(String target, Authorizer authorizer, Executor executor) {
+  public ServerAuthorization(String target, Authorizer authorizer, Executor executor, Clock clock) {
     this.target = requireNonNull(target, "target");
     this.authorizer = requireNonNull(authorizer, "authorizer");
-    this.executor = requireNonNull(executor, "executor");
+    this.executor =
+        authorizer instanceof CachingAuthorizer caching && caching.neverBlocks()
+            ? Runnable::run
+            : requireNonNull(executor, "executor");
+    this.clock = requireNonNull(clock, "clock");
   }
 
   /**
@@ -59,8 +72,18 @@ public final class ServerAuthorization {
       return CompletableFuture.failedFuture(
           new IOException("client presented no acceptable identity: " + e.getMessage(), e));
     }
-    AuthorizationRequest request =
-        new AuthorizationRequest(target, client, Certificates.serialHex(leaf.getSerialNumber()));
+    String serial = Certificates.serialHex(leaf.getSerialNumber());
+    String expired;
+    try {
+      expired =
+          SessionValidity.problem(session, "client certificate " + client, target, clock.instant());
+    } catch (SSLPeerUnverifiedException e) {
+      expired = "client presented no certificate";
+    }
+    if (expired != null) {
+      return CompletableFuture.failedFuture(new IOException(expired));
+    }
+    AuthorizationRequest request = new AuthorizationRequest(target, client, serial);
     CompletableFuture<AuthorizationDecision> decision;
     try {
       decision =
