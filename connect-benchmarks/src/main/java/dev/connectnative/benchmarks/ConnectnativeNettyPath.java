@@ -14,6 +14,9 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.internal.tcnative.SSL;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -22,19 +25,23 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
  * connectnative's Netty adapter on both ends ({@link ConnectNetty#server} and {@link
  * ConnectNetty#client}, NIO transport, warm discovery and authorization cache) with one {@link
- * NettyTlsProvider}, against an in-process dev agent.
+ * NettyTlsProvider}, against an in-process dev agent; the client resumes sessions (its default) or
+ * makes a full handshake on every connection.
  */
-final class ConnectnativeNettyPath implements Path {
+final class ConnectnativeNettyPath implements Path, CountsHandshakes {
   private static final int SERVER_THREADS = 2;
   private static final int CLIENT_THREADS = 2;
 
   private final String name;
   private final NettyTlsProvider provider;
+  private final boolean resumption;
+  private final LongAdder fullHandshakes = new LongAdder();
   private Mesh mesh;
   private ConnectNettyServer tlsServer;
   private ConnectNettyClient tlsClient;
@@ -43,14 +50,25 @@ final class ConnectnativeNettyPath implements Path {
   private EventLoopGroup clientGroup;
   private Bootstrap bootstrap;
 
-  ConnectnativeNettyPath(String name, NettyTlsProvider provider) {
+  ConnectnativeNettyPath(String name, NettyTlsProvider provider, boolean resumption) {
     this.name = name;
     this.provider = provider;
+    this.resumption = resumption;
   }
 
   @Override
   public String name() {
     return name;
+  }
+
+  @Override
+  public boolean bulk() {
+    return !resumption;
+  }
+
+  @Override
+  public long fullHandshakes() {
+    return fullHandshakes.sum();
   }
 
   @Override
@@ -67,7 +85,11 @@ final class ConnectnativeNettyPath implements Path {
                   }
                 })
             .build();
-    tlsClient = ConnectNetty.client(mesh.client, Mesh.SERVER).provider(provider).build();
+    tlsClient =
+        ConnectNetty.client(mesh.client, Mesh.SERVER)
+            .provider(provider)
+            .sessionResumption(resumption)
+            .build();
     if (tlsServer.provider() != provider || tlsClient.provider() != provider) {
       throw new IllegalStateException(
           "asked for " + provider + ", the adapter chose " + tlsServer.provider());
@@ -98,6 +120,7 @@ final class ConnectnativeNettyPath implements Path {
                 ChannelOption.WRITE_BUFFER_WATER_MARK,
                 new WriteBufferWaterMark(256 * 1024, 1024 * 1024));
     connect().close();
+    fullHandshakes.reset();
     return address;
   }
 
@@ -105,9 +128,13 @@ final class ConnectnativeNettyPath implements Path {
   public Conn connect() throws IOException {
     NettyConn conn = new NettyConn();
     try {
-      tlsClient
-          .connect(bootstrap.clone().handler(conn.handler()))
-          .get(NettyConn.TIMEOUT_S, TimeUnit.SECONDS);
+      Channel channel =
+          tlsClient
+              .connect(bootstrap.clone().handler(conn.handler()))
+              .get(NettyConn.TIMEOUT_S, TimeUnit.SECONDS);
+      if (!resumed(channel)) {
+        fullHandshakes.increment();
+      }
       return conn;
     } catch (ExecutionException e) {
       throw new IOException("connect failed", e.getCause());
@@ -117,6 +144,13 @@ final class ConnectnativeNettyPath implements Path {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while connecting");
     }
+  }
+
+  private static boolean resumed(Channel channel) {
+    SslHandler tls = channel.pipeline().get(SslHandler.class);
+    return tls != null
+        && tls.engine() instanceof ReferenceCountedOpenSslEngine openSsl
+        && SSL.isSessionReused(openSsl.sslPointer());
   }
 
   @Override

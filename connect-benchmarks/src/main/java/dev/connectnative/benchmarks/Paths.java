@@ -27,6 +27,8 @@ final class Paths {
   static final String CN_JDK_RESUMED = "connectnative JDK, resumed sessions";
   static final String CN_CONSCRYPT = "connectnative Conscrypt";
   static final String CN_NETTY_OPENSSL = "connectnative Netty + BoringSSL";
+  static final String CN_NETTY_OPENSSL_RESUMED =
+      "connectnative Netty + BoringSSL, resumed sessions";
 
   private Paths() {}
 
@@ -54,7 +56,12 @@ final class Paths {
                     CN_CONSCRYPT, b -> b.tlsProvider(TlsProvider.CONSCRYPT), FULL)),
         new Candidate(
             CN_NETTY_OPENSSL,
-            () -> new ConnectnativeNettyPath(CN_NETTY_OPENSSL, NettyTlsProvider.OPENSSL)));
+            () -> new ConnectnativeNettyPath(CN_NETTY_OPENSSL, NettyTlsProvider.OPENSSL, false)),
+        new Candidate(
+            CN_NETTY_OPENSSL_RESUMED,
+            () ->
+                new ConnectnativeNettyPath(
+                    CN_NETTY_OPENSSL_RESUMED, NettyTlsProvider.OPENSSL, true)));
   }
 
   /** The ratio lines printed under the table, each computed per round and then the median. */
@@ -65,6 +72,9 @@ final class Paths {
         new Ratio(CN_NETTY_OPENSSL, HAPROXY, Metric.CPU_MS_PER_GB),
         new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.CONNS_PER_S),
         new Ratio(CN_NETTY_OPENSSL, NETTY_OPENSSL, Metric.BULK_MB_PER_S),
+        new Ratio(CN_NETTY_OPENSSL_RESUMED, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(CN_NETTY_OPENSSL_RESUMED, NETTY_OPENSSL_RESUMED, Metric.CONNS_PER_S),
+        new Ratio(CN_NETTY_OPENSSL_RESUMED, CN_NETTY_OPENSSL, Metric.CONNS_PER_S),
         new Ratio(CN_CONSCRYPT, HAPROXY, Metric.CONNS_PER_S),
         new Ratio(CN_CONSCRYPT, HAPROXY, Metric.BULK_MB_PER_S),
         new Ratio(CN_CONSCRYPT, HAPROXY, Metric.CPU_MS_PER_GB),
