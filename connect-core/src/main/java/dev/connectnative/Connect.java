@@ -156,6 +156,7 @@ public final class Connect {
     private Authorizer authorizer;
     private Resolver resolver;
     private Duration authorizationGrace;
+    private Boolean sessionResumption;
     private String registerAddress;
     private int registerPort;
     private TlsProvider tlsProvider;
@@ -320,6 +321,27 @@ public final class Connect {
     }
 
     /**
+     * Turns TLS session resumption on or off. If unset, on: a dial offers the session of an earlier
+     * connection to the same service, made under the current identity revision, and the service's
+     * server sockets resume such sessions, which skips the certificate exchange and signatures of a
+     * full handshake. Every connection is checked all the same: the server authorizes each client
+     * and checks its leaf's validity after every handshake, the dialer compares the server's
+     * identity and checks both leaves. No session outlives a root or leaf rotation. With {@code
+     * false} this service's server sockets neither issue nor accept session tickets, so every
+     * connection to it is a full handshake, and its dials with the JDK provider offer no session
+     * (Conscrypt dials still offer tickets that other servers issued them; those servers check
+     * every connection all the same).
+     *
+     * @param enabled {@code false} for full handshakes only
+     * @return this builder
+     * @throws IllegalStateException if already set
+     */
+    public Builder sessionResumption(boolean enabled) {
+      this.sessionResumption = once(this.sessionResumption, enabled, "sessionResumption");
+      return this;
+    }
+
+    /**
      * Chooses the TLS implementation of the service's {@code SSLContext}, which its dials, server
      * sockets and HTTP clients use. {@link TlsProvider#CONSCRYPT} is the fast configuration: a full
      * mutual-TLS handshake costs a fraction of the JDK's CPU; add {@code
@@ -360,7 +382,8 @@ public final class Connect {
               resolver,
               authorizationGrace == null ? Duration.ZERO : authorizationGrace,
               registerAddress,
-              registerPort),
+              registerPort,
+              sessionResumption == null || sessionResumption),
           tlsProvider == null ? TlsProvider.JDK : tlsProvider);
     }
 

@@ -14,16 +14,18 @@ import java.time.Duration;
  * @param authorizationGrace grace of the cached agent authorizer ({@link Duration#ZERO}: none)
  * @param registerAddress the address to self-register with, or {@code null} for no registration
  * @param registerPort the port to self-register with, when {@code registerAddress} is set
+ * @param sessionResumption whether dials and accepted connections may resume TLS sessions
  */
 public record DialAcceptSettings(
     Authorizer authorizer,
     Resolver resolver,
     Duration authorizationGrace,
     String registerAddress,
-    int registerPort) {
+    int registerPort,
+    boolean sessionResumption) {
   /** Every default, no registration. */
   public static final DialAcceptSettings DEFAULTS =
-      new DialAcceptSettings(null, null, Duration.ZERO, null, 0);
+      new DialAcceptSettings(null, null, Duration.ZERO, null, 0, true);
 
   public DialAcceptSettings {
     requireNonNull(authorizationGrace, "authorizationGrace");

@@ -66,6 +66,7 @@ public final class Dialer {
   private static final Logger LOG = LoggerFactory.getLogger(Dialer.class);
 
   private final String self;
+  private final SSLContext context;
   private final SSLSocketFactory tls;
   private final SSLSessionContext clientSessions;
   private final IdentitySource identity;
@@ -115,7 +116,8 @@ public final class Dialer {
       ScheduledExecutorService deadlines,
       Clock clock) {
     this.self = requireNonNull(self, "self");
-    this.tls = requireNonNull(context, "context").getSocketFactory();
+    this.context = requireNonNull(context, "context");
+    this.tls = context.getSocketFactory();
     this.clientSessions = context.getClientSessionContext();
     this.identity = requireNonNull(identity, "identity");
     this.resolver = requireNonNull(resolver, "resolver");
@@ -252,7 +254,7 @@ public final class Dialer {
       raw.setTcpNoDelay(true);
       raw.connect(new InetSocketAddress(instance.host(), instance.port()), connectMillis);
       ssl = (SSLSocket) tls.createSocket(raw, sessionKey(expected), instance.port(), true);
-      ConnectSslContexts.allowResumption(ssl, snapshot);
+      ConnectSslContexts.allowResumption(context, ssl, snapshot);
       ssl.setUseClientMode(true);
       ExpectedPeers.expect(ssl, expected);
       long left = remainingNanos - TimeUnit.MILLISECONDS.toNanos(connectMillis);
@@ -379,11 +381,9 @@ public final class Dialer {
         }
       }
     } catch (UnsupportedOperationException e) {
-      // Conscrypt's client session cache cannot be walked: its sessions stay until they expire,
-      // and every resumed connection is still compared with the expected server identity.
-      LOG.warn(
-          "identity rotated: the TLS provider cannot drop its cached client sessions ({})",
-          e.toString());
+      // Conscrypt's client session cache cannot be walked; its sockets come from a context per
+      // identity revision instead, so the sessions of the previous one are never offered again.
+      LOG.debug("identity rotated: the TLS provider's sessions stay with the previous context");
       return;
     }
     LOG.info("identity rotated: dropped {} cached TLS client sessions", dropped);

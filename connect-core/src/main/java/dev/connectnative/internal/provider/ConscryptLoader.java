@@ -2,14 +2,15 @@ package dev.connectnative.internal.provider;
 
 import java.net.InetAddress;
 import java.security.Provider;
+import javax.net.ssl.SSLSocket;
 import org.conscrypt.Conscrypt;
 
 /**
  * The only class that names Conscrypt's API. It is loaded only when {@link TlsProviders} asks for
- * Conscrypt, so without Conscrypt on the class path the JVM fails to link it (a {@link
- * NoClassDefFoundError} the caller catches) and nothing else is affected.
+ * Conscrypt or a Conscrypt socket is at hand, so without Conscrypt on the class path the JVM fails
+ * to link it (a {@link NoClassDefFoundError} the caller catches) and nothing else is affected.
  */
-final class ConscryptLoader {
+public final class ConscryptLoader {
   private ConscryptLoader() {}
 
   /**
@@ -32,6 +33,26 @@ final class ConscryptLoader {
         .provideTrustManager(false)
         .defaultTlsProtocol("TLSv1.3")
         .build();
+  }
+
+  /**
+   * Tells whether {@code socket} comes from Conscrypt, without loading Conscrypt.
+   *
+   * @param socket any TLS socket
+   * @return {@code true} for a Conscrypt socket
+   */
+  public static boolean isConscrypt(SSLSocket socket) {
+    return socket.getClass().getName().startsWith("org.conscrypt.");
+  }
+
+  /**
+   * Lets a Conscrypt socket use TLS session tickets: a server socket issues and accepts them, a
+   * client socket keeps and offers them. Conscrypt turns them off by default.
+   *
+   * @param socket a socket for which {@link #isConscrypt} is true
+   */
+  public static void useSessionTickets(SSLSocket socket) {
+    Conscrypt.setUseSessionTickets(socket, true);
   }
 
   /** The Conscrypt version, e.g. {@code 2.5.2}. */

@@ -172,7 +172,8 @@ public final class DefaultConnectService implements ConnectService {
     this.keyManager = new ConnectKeyManager(source);
     this.trustManager = new ConnectTrustManager(source, policy, clock);
     this.sslContext =
-        ConnectSslContexts.create(keyManager, trustManager, tls.provider().orElse(null));
+        ConnectSslContexts.create(
+            keyManager, trustManager, tls.provider().orElse(null), settings.sessionResumption());
     source.addListener(new SourceEvents());
     if (source.current().isPresent()) {
       ready.countDown();

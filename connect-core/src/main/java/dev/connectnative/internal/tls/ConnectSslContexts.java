@@ -14,12 +14,13 @@ import javax.net.ssl.TrustManager;
 /**
  * Builds the one {@link SSLContext} of a service.
  *
- * <p>The context is built once and never rebuilt: its key and trust managers read the current
- * identity snapshot per handshake, so rotation needs no new context and open connections are
- * untouched. Every socket, server socket and engine it creates is restricted to TLS 1.3 and TLS 1.2
- * (older versions have no place in a mesh, and pinning them here keeps a JVM-wide security property
- * from re-enabling them) and, in server mode, requires a client certificate (mutual TLS or
- * nothing).
+ * <p>The context is built once: its key and trust managers read the current identity snapshot per
+ * handshake, so rotation needs no new context and open connections are untouched (with a socket
+ * provider such as Conscrypt, only the provider's context behind it is replaced per rotation, to
+ * scope its sessions). Every socket, server socket and engine it creates is restricted to TLS 1.3
+ * and TLS 1.2 (older versions have no place in a mesh, and pinning them here keeps a JVM-wide
+ * security property from re-enabling them) and, in server mode, requires a client certificate
+ * (mutual TLS or nothing).
  */
 public final class ConnectSslContexts {
   /** The protocol versions every connection is restricted to, most preferred first. */
@@ -42,10 +43,12 @@ public final class ConnectSslContexts {
   /**
    * Creates the context of a service with a given JSSE provider for its sockets.
    *
-   * <p>Sockets and server sockets (dial, accept, OkHttp) come from {@code provider}; engines always
-   * come from the JDK, because engine-based providers such as Conscrypt hand the trust manager an
-   * inner engine rather than the one the caller registered in {@link ExpectedPeers} (the Netty
-   * adapter builds its own OpenSSL engines). The context reports {@code provider} as its provider.
+   * <p>Sockets and server sockets (dial, accept, OkHttp) come from {@code provider}, from a context
+   * created afresh whenever the identity revision moves (see {@link SocketContexts}); engines
+   * always come from the JDK, because engine-based providers such as Conscrypt hand the trust
+   * manager an inner engine rather than the one the caller registered in {@link ExpectedPeers} (the
+   * Netty adapter builds its own OpenSSL engines). The context reports {@code provider} as its
+   * provider.
    *
    * @param keyManager presents the service's leaf
    * @param trustManager validates peers
@@ -56,11 +59,35 @@ public final class ConnectSslContexts {
    */
   public static SSLContext create(
       ConnectKeyManager keyManager, ConnectTrustManager trustManager, Provider provider) {
+    return create(keyManager, trustManager, provider, true);
+  }
+
+  /**
+   * Creates the context of a service, with or without session resumption.
+   *
+   * @param keyManager presents the service's leaf
+   * @param trustManager validates peers
+   * @param provider the provider of the socket TLS implementation, or {@code null} for the JDK's
+   * @param resumption {@code false}: no socket of the context resumes a session, whatever {@link
+   *     #allowResumption} is asked; {@code true}: accepted sockets of the service's server sockets,
+   *     and dialed sockets allowed to, resume sessions of the current identity revision
+   * @return the context, ready to use
+   * @throws IllegalStateException if a provider offers no TLS implementation
+   */
+  public static SSLContext create(
+      ConnectKeyManager keyManager,
+      ConnectTrustManager trustManager,
+      Provider provider,
+      boolean resumption) {
     requireNonNull(keyManager, "keyManager");
     requireNonNull(trustManager, "trustManager");
     SSLContext jdk = initialised(keyManager, trustManager, null);
-    SSLContext sockets = provider == null ? jdk : initialised(keyManager, trustManager, provider);
-    return new RestrictedSslContext(sockets, jdk, trustManager::revision);
+    SocketContexts sockets =
+        provider == null
+            ? SocketContexts.fixed(jdk)
+            : SocketContexts.perRevision(
+                () -> initialised(keyManager, trustManager, provider), trustManager::revision);
+    return new RestrictedSslContext(sockets, jdk, resumption ? trustManager::revision : null);
   }
 
   /**
@@ -69,13 +96,20 @@ public final class ConnectSslContexts {
    * session skips the trust manager, so the caller must compare the session's peer identity with
    * the expected one after every handshake. Call before the handshake.
    *
-   * @param socket a client socket created by a Connect context's socket factory
+   * @param context the Connect context that created {@code socket}; if it was created without
+   *     resumption, nothing changes
+   * @param socket a client socket created by the context's socket factory
    * @param identity the snapshot the connection is made with
    * @return {@code socket}
    */
-  public static SSLSocket allowResumption(SSLSocket socket, IdentitySnapshot identity) {
+  public static SSLSocket allowResumption(
+      SSLContext context, SSLSocket socket, IdentitySnapshot identity) {
     requireNonNull(socket, "socket");
-    return Restrictions.resumable(socket, requireNonNull(identity, "identity").revision());
+    requireNonNull(identity, "identity");
+    if (context instanceof RestrictedSslContext restricted && !restricted.resumption()) {
+      return socket;
+    }
+    return Restrictions.resumable(socket, identity.revision());
   }
 
   private static SSLContext initialised(

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
@@ -15,33 +16,42 @@ import javax.net.ssl.SSLSocketFactory;
  * performs full handshakes unless its user opts in.
  */
 final class RestrictedSocketFactory extends SSLSocketFactory {
-  private final SSLSocketFactory delegate;
+  private final Supplier<SSLSocketFactory> factory;
   private final LongSupplier revision;
 
-  RestrictedSocketFactory(SSLSocketFactory delegate, LongSupplier revision) {
-    this.delegate = delegate;
+  /**
+   * Creates the factory.
+   *
+   * @param factory the provider's factory to create each socket with, asked per socket (its context
+   *     may change with the identity revision, see {@link SocketContexts})
+   * @param revision the identity revision sockets may resume sessions of, or {@code null} if none
+   *     may resume
+   */
+  RestrictedSocketFactory(Supplier<SSLSocketFactory> factory, LongSupplier revision) {
+    this.factory = factory;
     this.revision = revision;
   }
 
   @Override
   public String[] getDefaultCipherSuites() {
-    return delegate.getDefaultCipherSuites();
+    return factory.get().getDefaultCipherSuites();
   }
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return delegate.getSupportedCipherSuites();
+    return factory.get().getSupportedCipherSuites();
   }
 
   @Override
   public Socket createSocket() throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket());
+    return Restrictions.apply((SSLSocket) factory.get().createSocket());
   }
 
   @Override
   public Socket createSocket(Socket socket, String host, int port, boolean autoClose)
       throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket(socket, host, port, autoClose));
+    return Restrictions.apply(
+        (SSLSocket) factory.get().createSocket(socket, host, port, autoClose));
   }
 
   /**
@@ -52,10 +62,10 @@ final class RestrictedSocketFactory extends SSLSocketFactory {
   @Override
   public Socket createSocket(Socket socket, InputStream consumed, boolean autoClose)
       throws IOException {
+    SSLSocketFactory delegate = factory.get();
     try {
-      return Restrictions.resumable(
-          Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose)),
-          revision.getAsLong());
+      return resumable(
+          Restrictions.apply((SSLSocket) delegate.createSocket(socket, consumed, autoClose)));
     } catch (UnsupportedOperationException e) {
       if (consumed != null && consumed.available() > 0) {
         throw new IOException(
@@ -66,30 +76,35 @@ final class RestrictedSocketFactory extends SSLSocketFactory {
               delegate.createSocket(
                   socket, socket.getInetAddress().getHostAddress(), socket.getPort(), autoClose);
       layered.setUseClientMode(false);
-      return Restrictions.resumable(Restrictions.apply(layered), revision.getAsLong());
+      return resumable(Restrictions.apply(layered));
     }
+  }
+
+  private SSLSocket resumable(SSLSocket socket) {
+    return revision == null ? socket : Restrictions.resumable(socket, revision.getAsLong());
   }
 
   @Override
   public Socket createSocket(String host, int port) throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port));
+    return Restrictions.apply((SSLSocket) factory.get().createSocket(host, port));
   }
 
   @Override
   public Socket createSocket(String host, int port, InetAddress localHost, int localPort)
       throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port, localHost, localPort));
+    return Restrictions.apply(
+        (SSLSocket) factory.get().createSocket(host, port, localHost, localPort));
   }
 
   @Override
   public Socket createSocket(InetAddress host, int port) throws IOException {
-    return Restrictions.apply((SSLSocket) delegate.createSocket(host, port));
+    return Restrictions.apply((SSLSocket) factory.get().createSocket(host, port));
   }
 
   @Override
   public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
       throws IOException {
     return Restrictions.apply(
-        (SSLSocket) delegate.createSocket(address, port, localAddress, localPort));
+        (SSLSocket) factory.get().createSocket(address, port, localAddress, localPort));
   }
 }

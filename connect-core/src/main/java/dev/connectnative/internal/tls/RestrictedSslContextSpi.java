@@ -14,16 +14,16 @@ import javax.net.ssl.SSLSocketFactory;
 import javax.net.ssl.TrustManager;
 
 /**
- * Delegates to initialised contexts, one for sockets (and the session contexts) and one for
- * engines, and restricts everything they hand out.
+ * Delegates to initialised contexts, the current one of {@link SocketContexts} for sockets (and the
+ * session contexts) and one for engines, and restricts everything they hand out.
  */
 final class RestrictedSslContextSpi extends SSLContextSpi {
-  private final SSLContext delegate;
+  private final SocketContexts sockets;
   private final SSLContext engines;
   private final LongSupplier revision;
 
-  RestrictedSslContextSpi(SSLContext sockets, SSLContext engines, LongSupplier revision) {
-    this.delegate = sockets;
+  RestrictedSslContextSpi(SocketContexts sockets, SSLContext engines, LongSupplier revision) {
+    this.sockets = sockets;
     this.engines = engines;
     this.revision = revision;
   }
@@ -37,12 +37,12 @@ final class RestrictedSslContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLSocketFactory engineGetSocketFactory() {
-    return new RestrictedSocketFactory(delegate.getSocketFactory(), revision);
+    return new RestrictedSocketFactory(() -> sockets.current().getSocketFactory(), revision);
   }
 
   @Override
   protected SSLServerSocketFactory engineGetServerSocketFactory() {
-    return new RestrictedServerSocketFactory(delegate.getServerSocketFactory());
+    return new RestrictedServerSocketFactory(sockets.current().getServerSocketFactory());
   }
 
   @Override
@@ -57,21 +57,21 @@ final class RestrictedSslContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLSessionContext engineGetServerSessionContext() {
-    return delegate.getServerSessionContext();
+    return sockets.current().getServerSessionContext();
   }
 
   @Override
   protected SSLSessionContext engineGetClientSessionContext() {
-    return delegate.getClientSessionContext();
+    return sockets.current().getClientSessionContext();
   }
 
   @Override
   protected SSLParameters engineGetDefaultSSLParameters() {
-    return Restrictions.apply(delegate.getDefaultSSLParameters());
+    return Restrictions.apply(sockets.current().getDefaultSSLParameters());
   }
 
   @Override
   protected SSLParameters engineGetSupportedSSLParameters() {
-    return Restrictions.apply(delegate.getSupportedSSLParameters());
+    return Restrictions.apply(sockets.current().getSupportedSSLParameters());
   }
 }

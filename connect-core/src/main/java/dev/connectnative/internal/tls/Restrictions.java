@@ -1,5 +1,6 @@
 package dev.connectnative.internal.tls;
 
+import dev.connectnative.internal.provider.ConscryptLoader;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLEngine;
@@ -52,12 +53,17 @@ final class Restrictions {
 
   /**
    * Lets {@code socket} resume sessions made with the same identity {@code revision} (and, for a
-   * client, the same host and port), and only those.
+   * client, the same host and port), and only those. JSSE compares the value set here; Conscrypt
+   * ignores it, gets session tickets turned on, and is scoped to the revision by a context per
+   * revision instead (see {@link SocketContexts}).
    */
   static SSLSocket resumable(SSLSocket socket, long revision) {
     SSLParameters parameters = socket.getSSLParameters();
     parameters.setEndpointIdentificationAlgorithm(RESUMABLE + revision);
     socket.setSSLParameters(parameters);
+    if (ConscryptLoader.isConscrypt(socket)) {
+      ConscryptLoader.useSessionTickets(socket);
+    }
     return socket;
   }
 

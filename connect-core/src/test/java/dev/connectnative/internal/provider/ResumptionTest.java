@@ -9,6 +9,7 @@ import dev.connectnative.Connect;
 import dev.connectnative.ConnectListener;
 import dev.connectnative.ConnectService;
 import dev.connectnative.ServiceIdentity;
+import dev.connectnative.TlsProvider;
 import dev.connectnative.testkit.DevAgent;
 import dev.connectnative.testkit.IntentionAction;
 import java.io.IOException;
@@ -25,14 +26,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLSocket;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Client session resumption through {@link ConnectService#dial} against the dev agent, JDK
- * provider. A server-side authorization inside the handshake happens on full handshakes only, and
- * the accept path authorizes every connection once more: a full handshake costs the server two
- * authorizations, a resumed one a single one.
+ * Client session resumption through {@link ConnectService#dial} against the dev agent, with the JDK
+ * and the Conscrypt provider. A server-side authorization inside the handshake happens on full
+ * handshakes only, and the accept path authorizes every connection once more: a full handshake
+ * costs the server two authorizations, a resumed one a single one.
  */
 class ResumptionTest {
   private final DevAgent agent = DevAgent.builder().start();
@@ -51,12 +52,17 @@ class ResumptionTest {
   private ConnectService echo;
   private ServerSocket listening;
 
-  @BeforeEach
-  void start() throws IOException {
+  private void start(TlsProvider provider) {
+    start(provider, true, true);
+  }
+
+  private void start(TlsProvider provider, boolean clientResumes, boolean serverResumes) {
     agent.createIntention("web", "echo", IntentionAction.ALLOW);
     web =
         Connect.service("web")
             .agent(config)
+            .tlsProvider(provider)
+            .sessionResumption(clientResumes)
             .listener(
                 new ConnectListener() {
                   @Override
@@ -68,6 +74,8 @@ class ResumptionTest {
     echo =
         Connect.service("echo")
             .agent(config)
+            .tlsProvider(provider)
+            .sessionResumption(serverResumes)
             .listener(
                 new ConnectListener() {
                   @Override
@@ -96,8 +104,12 @@ class ResumptionTest {
       listening.close();
     }
     pool.shutdownNow();
-    web.close();
-    echo.close();
+    if (web != null) {
+      web.close();
+    }
+    if (echo != null) {
+      echo.close();
+    }
     agent.close();
   }
 
@@ -145,16 +157,46 @@ class ResumptionTest {
     return authorizations.get() - before;
   }
 
-  @Test
-  void theSecondDialToAServiceResumesAndIsStillAuthorized() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void theSecondDialToAServiceResumesAndIsStillAuthorized(TlsProvider provider) throws IOException {
+    start(provider);
     serveConnect();
     assertThat(roundTrip()).as("first connection: full handshake").isEqualTo(2);
     assertThat(roundTrip()).as("second connection: resumed").isEqualTo(1);
     assertThat(roundTrip()).as("third connection: resumed").isEqualTo(1);
   }
 
-  @Test
-  void aSessionWithOneServiceIsNeverOfferedToAnother() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void aServerWithoutResumptionMakesAFullHandshakeEveryTime(TlsProvider provider)
+      throws IOException {
+    start(provider, true, false);
+    serveConnect();
+    for (int i = 0; i < 3; i++) {
+      assertThat(roundTrip()).as("connection %d: full handshake", i).isEqualTo(2);
+    }
+  }
+
+  /**
+   * JDK only: a Conscrypt client keeps the tickets a server issues it and offers them whatever its
+   * settings; the server's setting decides there (see the test above).
+   */
+  @ParameterizedTest
+  @EnumSource(names = {"JDK"})
+  void aClientWithoutResumptionMakesAFullHandshakeEveryTime(TlsProvider provider)
+      throws IOException {
+    start(provider, false, true);
+    serveConnect();
+    for (int i = 0; i < 3; i++) {
+      assertThat(roundTrip()).as("connection %d: full handshake", i).isEqualTo(2);
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void aSessionWithOneServiceIsNeverOfferedToAnother(TlsProvider provider) throws IOException {
+    start(provider);
     serveConnect();
     agent.registerService("other", listening.getLocalPort());
     agent.createIntention("web", "other", IntentionAction.ALLOW);
@@ -172,8 +214,10 @@ class ResumptionTest {
     assertThat(roundTrip()).as("echo's own session is still offered to echo").isEqualTo(1);
   }
 
-  @Test
-  void aResumedSessionOfAClientDeniedSinceIsRefused() throws Exception {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void aResumedSessionOfAClientDeniedSinceIsRefused(TlsProvider provider) throws Exception {
+    start(provider);
     serveConnect();
     assertThat(roundTrip()).isEqualTo(2);
     assertThat(roundTrip()).isEqualTo(1);
@@ -200,8 +244,10 @@ class ResumptionTest {
     assertThat(refusals.get(0)).contains("not allowed to connect to echo");
   }
 
-  @Test
-  void noSessionSurvivesARootRotation() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void noSessionSurvivesARootRotation(TlsProvider provider) throws IOException {
+    start(provider);
     serveConnect();
     assertThat(roundTrip()).isEqualTo(2);
     long webRevision = web.identity().revision();
@@ -217,8 +263,10 @@ class ResumptionTest {
     assertThat(roundTrip()).as("full handshake under the new roots").isEqualTo(2);
   }
 
-  @Test
-  void noSessionSurvivesARenewalOfTheClientLeaf() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void noSessionSurvivesARenewalOfTheClientLeaf(TlsProvider provider) throws IOException {
+    start(provider);
     serveConnect();
     assertThat(roundTrip()).isEqualTo(2);
     X509Certificate leaf = web.identity().leaf().certificate();
@@ -229,8 +277,10 @@ class ResumptionTest {
     assertThat(roundTrip()).as("full handshake with the new leaf").isEqualTo(2);
   }
 
-  @Test
-  void aPlainTlsServerSocketOfTheContextNeverResumes() throws IOException {
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "CONSCRYPT"})
+  void aPlainTlsServerSocketOfTheContextNeverResumes(TlsProvider provider) throws IOException {
+    start(provider);
     serve(
         echo.sslContext()
             .getServerSocketFactory()
