@@ -20,15 +20,16 @@ import javax.net.ssl.SSLSocket;
  * authorization of the client before the first byte), both against an in-process dev agent.
  *
  * <p>Dials resume client sessions by default ({@link Mode#RESUMED}). {@link Mode#FULL} makes every
- * handshake a full one the way the bare JDK path does, with a server session timeout longer than
- * the TLS 1.3 ticket lifetime limit (the JDK server then issues no tickets; Conscrypt servers issue
- * none anyway). {@link Mode#FULL_UNCACHED} also empties the server's authorization cache before
- * every connection, so each accepted client costs an agent round trip.
+ * handshake a full one the way the bare paths do, with resumption turned off on both services
+ * ({@code Connect.Builder#sessionResumption(false)}). {@link Mode#FULL_UNCACHED} also empties the
+ * server's authorization cache before every connection, so each accepted client costs an agent
+ * round trip.
  *
  * <p>Full handshakes are counted from the server's authorization events: the accept path authorizes
  * every connection, and a full handshake is authorized once more inside the handshake.
  */
 final class ConnectnativePath implements Path, CountsHandshakes {
+
   /** How connections are set up. */
   enum Mode {
     FULL,
@@ -72,13 +73,10 @@ final class ConnectnativePath implements Path, CountsHandshakes {
 
   @Override
   public InetSocketAddress start() throws IOException {
-    mesh = Mesh.start(configure, new Counting());
-    if (mode != Mode.RESUMED) {
-      mesh.server
-          .sslContext()
-          .getServerSessionContext()
-          .setSessionTimeout(TlsContexts.NO_TICKETS_SESSION_TIMEOUT);
-    }
+    mesh =
+        Mesh.start(
+            mode == Mode.RESUMED ? configure : b -> configure.apply(b).sessionResumption(false),
+            new Counting());
     ServerSocket socket =
         mesh.server.serverSocket(new ServerSocket(0, 1024, InetAddress.getLoopbackAddress()));
     server = new BlockingServer(name, socket, s -> {});

@@ -26,6 +26,7 @@ final class Paths {
   static final String CN_JDK_UNCACHED = "connectnative JDK, uncached authz";
   static final String CN_JDK_RESUMED = "connectnative JDK, resumed sessions";
   static final String CN_CONSCRYPT = "connectnative Conscrypt";
+  static final String CN_CONSCRYPT_RESUMED = "connectnative Conscrypt, resumed sessions";
   static final String CN_NETTY_OPENSSL = "connectnative Netty + BoringSSL";
   static final String CN_NETTY_OPENSSL_RESUMED =
       "connectnative Netty + BoringSSL, resumed sessions";
@@ -55,6 +56,11 @@ final class Paths {
                 new ConnectnativePath(
                     CN_CONSCRYPT, b -> b.tlsProvider(TlsProvider.CONSCRYPT), FULL)),
         new Candidate(
+            CN_CONSCRYPT_RESUMED,
+            () ->
+                new ConnectnativePath(
+                    CN_CONSCRYPT_RESUMED, b -> b.tlsProvider(TlsProvider.CONSCRYPT), RESUMED)),
+        new Candidate(
             CN_NETTY_OPENSSL,
             () -> new ConnectnativeNettyPath(CN_NETTY_OPENSSL, NettyTlsProvider.OPENSSL, false)),
         new Candidate(
@@ -80,6 +86,8 @@ final class Paths {
         new Ratio(CN_CONSCRYPT, HAPROXY, Metric.CPU_MS_PER_GB),
         new Ratio(CN_CONSCRYPT, CONSCRYPT, Metric.CONNS_PER_S),
         new Ratio(CN_CONSCRYPT, CONSCRYPT, Metric.BULK_MB_PER_S),
+        new Ratio(CN_CONSCRYPT_RESUMED, HAPROXY, Metric.CONNS_PER_S),
+        new Ratio(CN_CONSCRYPT_RESUMED, CN_CONSCRYPT, Metric.CONNS_PER_S),
         new Ratio(CN_JDK, JDK, Metric.CONNS_PER_S),
         new Ratio(CN_JDK, JDK, Metric.BULK_MB_PER_S),
         new Ratio(CN_JDK_UNCACHED, CN_JDK, Metric.CONNS_PER_S),

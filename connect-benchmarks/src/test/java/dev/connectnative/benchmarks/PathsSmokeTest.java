@@ -29,6 +29,7 @@ class PathsSmokeTest {
           Paths.HAPROXY,
           Paths.STUNNEL,
           Paths.CN_CONSCRYPT,
+          Paths.CN_CONSCRYPT_RESUMED,
           Paths.CN_NETTY_OPENSSL,
           Paths.CN_NETTY_OPENSSL_RESUMED);
 
