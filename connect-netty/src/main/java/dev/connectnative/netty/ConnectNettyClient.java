@@ -103,7 +103,8 @@ public final class ConnectNettyClient implements AutoCloseable {
     this.executor = b.executor != null ? b.executor : owned;
     this.trust = new TargetTrustManager(service.trustManager(), this::targetIdentity);
     this.sslContext = NettySslContexts.client(service, sslProvider, b.applicationProtocols, trust);
-    boolean resume = b.sessionResumption == null || b.sessionResumption;
+    boolean resume =
+        sslProvider != SslProvider.JDK && (b.sessionResumption == null || b.sessionResumption);
     this.dialContext =
         resume
             ? NettySslContexts.resumingClient(service, sslProvider, b.applicationProtocols, trust)
