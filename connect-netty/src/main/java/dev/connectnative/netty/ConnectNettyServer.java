@@ -262,8 +262,8 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     /**
      * Sets where calls of an authorizer that may block run (one set with {@link #authorizer}, or a
      * custom service authorizer), and, with the JDK provider, TLS delegated tasks. The caller owns
-     * it; {@link ConnectNettyServer#close()} does not stop it. If unset, the server starts a pool of
-     * daemon threads named {@code connect-netty-<service>-<n>}, one per core.
+     * it; {@link ConnectNettyServer#close()} does not stop it. If unset, the server starts a pool
+     * of daemon threads named {@code connect-netty-<service>-<n>}, one per core.
      *
      * @param executor the executor
      * @return this builder
