@@ -87,7 +87,7 @@ public final class ReadmeSnippets {
     jetty.setHandler(context); // in a servlet: ConnectFilter.caller(request).orElseThrow()
     jetty.start();
 
-    // Netty: the same, authorization off the event loop; handlers see PEER_IDENTITY
+    // Netty: the same, resumed sessions authorized too; handlers see PEER_IDENTITY
     ConnectNettyServer tls = ConnectNetty.server(api).childHandler(app).build();
     new ServerBootstrap()
         .group(group)
