@@ -29,10 +29,12 @@ import okhttp3.OkHttpClient;
  * {@link Connect.Builder#tlsProvider}) and requires a client certificate in server mode. Sessions
  * are resumed only where every resumed connection is checked again: {@link #dial} resumes sessions
  * per target service and compares the server's identity after every handshake, and the server
- * sockets of {@link #serverSocket(int)} authorize every connection, resumed or not; no session
- * outlives a root or leaf rotation. Every other socket or engine of the context performs a full
- * handshake. A client-side handshake must know which service it means to reach; connections that do
- * not declare one are refused.
+ * sockets of {@link #serverSocket(int)} authorize every connection, resumed or not, and check that
+ * the client's leaf is still valid; no session outlives a root or leaf rotation (with Conscrypt the
+ * provider's context behind this one is replaced on each rotation to make sure of it). {@link
+ * Connect.Builder#sessionResumption(boolean)} turns resumption off. Every other socket or engine of
+ * the context performs a full handshake. A client-side handshake must know which service it means
+ * to reach; connections that do not declare one are refused.
  *
  * <p>Implementations are thread-safe. {@link #close()} is idempotent and stops every thread the
  * service started; an executor or identity source passed to the builder is not closed.
