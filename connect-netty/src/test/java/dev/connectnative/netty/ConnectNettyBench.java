@@ -84,6 +84,7 @@ public final class ConnectNettyBench implements AutoCloseable {
         mesh.own(
             ConnectNetty.client(web.service(), "echo")
                 .provider(provider)
+                .sessionResumption(false)
                 .resolver(
                     Resolver.of(List.of(ServiceInstance.of("echo", "dc1", "127.0.0.1", port))))
                 .build());
