@@ -73,8 +73,9 @@ minutes=$(( ($(date -u +%s) - started + 59) / 60 ))
   echo "- Method: loopback only; client, server and sidecars share the cores. Every round runs each path once"
   echo "  (starting at a different path each round); figures are medians over rounds ± half the min–max spread."
   echo "  Bulk: one connection streams the data one way, the server's byte count closes the measurement."
-  echo "  New connections: 4 client threads loop connect + full mTLS 1.3 handshake (P-256 leaves, X25519) + one"
-  echo "  32-byte echo + close. CPU is this JVM's process CPU plus the sidecar processes' utime+stime."
+  echo "  New connections: 4 client threads loop connect + mTLS 1.3 handshake (a full one, or a resumed one on the"
+  echo "  rows that say so; P-256 leaves, X25519) + one 32-byte echo + close. CPU is this JVM's process CPU plus the"
+  echo "  sidecar processes' utime+stime."
   echo
   echo "## Loopback harness"
   echo
