@@ -69,9 +69,11 @@ import org.slf4j.LoggerFactory;
  * it. {@link #sslContext()} serves frameworks that create their own TLS handlers (gRPC): its trust
  * manager refuses any server that is not the target service.
  *
- * <p>The {@code SslContext} is built once, in {@link Builder#build()}. Thread-safe. {@link
- * #close()} stops the executor the client started (not one passed to the builder) and is
- * idempotent; open channels are not closed.
+ * <p>With OpenSSL, {@link #connect} resumes TLS sessions with the target by default (see {@link
+ * Builder#sessionResumption}); every connection, resumed or not, is checked again after its
+ * handshake. The {@code SslContext}s (one for {@link #connect}, one for {@link #sslContext()}) are
+ * built once, in {@link Builder#build()}. Thread-safe. {@link #close()} stops the executor the
+ * client started (not one passed to the builder) and is idempotent; open channels are not closed.
  */
 public final class ConnectNettyClient implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectNettyClient.class);
