@@ -13,10 +13,10 @@ import dev.connectnative.ServiceInstance;
 import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.internal.tls.ExpectedPeers;
 import dev.connectnative.internal.tls.SessionValidity;
+import dev.connectnative.netty.internal.ClientSessions;
 import dev.connectnative.netty.internal.ConnectionGate;
 import dev.connectnative.netty.internal.Failures;
 import dev.connectnative.netty.internal.NettySslContexts;
-import dev.connectnative.netty.internal.SessionTickets;
 import dev.connectnative.netty.internal.TargetTrustManager;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
@@ -85,7 +85,7 @@ public final class ConnectNettyClient implements AutoCloseable {
   private final SslProvider sslProvider;
   private final SslContext sslContext;
   private final SslContext dialContext;
-  private final SessionTickets sessions;
+  private final ClientSessions sessions;
   private final Executor tlsTasks;
   private final Clock clock;
   private final Executor executor;
@@ -111,7 +111,7 @@ public final class ConnectNettyClient implements AutoCloseable {
         resume
             ? NettySslContexts.resumingClient(service, sslProvider, b.applicationProtocols, trust)
             : sslContext;
-    this.sessions = resume ? SessionTickets.forClient(service, dialContext) : null;
+    this.sessions = resume ? ClientSessions.of(service, dialContext) : null;
     this.tlsTasks = sslProvider == SslProvider.JDK ? executor : ImmediateExecutor.INSTANCE;
     this.clock =
         service instanceof DefaultConnectService connect

@@ -5,13 +5,14 @@ import static java.util.Objects.requireNonNull;
 import dev.connectnative.AuthorizationRequest;
 import dev.connectnative.Authorizer;
 import dev.connectnative.ConnectService;
+import dev.connectnative.NotReadyException;
 import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.netty.internal.ConnectionGate;
+import dev.connectnative.netty.internal.GatedServerContexts;
 import dev.connectnative.netty.internal.LiveChannel;
 import dev.connectnative.netty.internal.NettySslContexts;
 import dev.connectnative.netty.internal.ServerAuthorization;
-import dev.connectnative.netty.internal.SessionTickets;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
 import io.netty.channel.Channel;
@@ -29,6 +30,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The child channel initializer of a Connect server: TLS with the service's live leaf and roots, a
@@ -52,22 +55,26 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p><b>Resumption.</b> With OpenSSL the server issues TLS 1.3 session tickets, so clients that
  * keep sessions (such as {@link ConnectNettyClient}) reconnect without a full handshake. A resumed
  * connection goes through the same gate: its client is authorized and its leaf checked for expiry.
- * The ticket key is random and replaced whenever the service's identity rotates (roots or leaf), so
- * no session made before a CA rotation is resumed after it. The JDK provider resumes nothing.
+ * Each identity revision (every root or leaf rotation) gets its own OpenSSL context, with the
+ * revision's leaf and key as static key material and a random ticket key of its own, so no session
+ * made before a CA rotation is resumed after it. The JDK provider resumes nothing. A connection
+ * accepted before the service has an identity is closed at once.
  *
- * <p>The {@code SslContext}s are built once, in {@link Builder#build()}; rotations of the leaf or
- * roots reach new handshakes without rebuilding them, and open connections carry on. Thread-safe
- * and shareable between server bootstraps. {@link #close()} stops the executor the server started
- * (not one passed to the builder); call it after the server channels are closed.
+ * <p>The context of {@link #sslContext()} is built once, in {@link Builder#build()}; rotations of
+ * the leaf or roots reach its new handshakes without rebuilding it. Open connections carry on
+ * through rotations either way. Thread-safe and shareable between server bootstraps. {@link
+ * #close()} stops the executor the server started (not one passed to the builder); call it after
+ * the server channels are closed.
  */
 public final class ConnectNettyServer extends ChannelInitializer<Channel> implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ConnectNettyServer.class);
+
   /** Time allowed for an authorization decision when none is set: 5 seconds. */
   public static final Duration DEFAULT_AUTHORIZATION_TIMEOUT = Duration.ofSeconds(5);
 
   private final String service;
   private final SslContext sslContext;
-  private final SslContext gatedContext;
-  private final SessionTickets tickets;
+  private final GatedServerContexts gated;
   private final Executor tlsTasks;
   private final NettyTlsProvider provider;
   private final ServerAuthorization authorization;
@@ -84,9 +91,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     this.executor = b.executor != null ? b.executor : owned;
     this.provider = TlsProviders.of(sslProvider);
     this.sslContext = NettySslContexts.server(b.service, sslProvider, b.applicationProtocols);
-    this.gatedContext =
-        NettySslContexts.gatedServer(b.service, sslProvider, b.applicationProtocols);
-    this.tickets = SessionTickets.forServer(b.service, gatedContext);
+    this.gated = NettySslContexts.gatedServer(b.service, sslProvider, b.applicationProtocols);
     this.tlsTasks =
         NettySslContexts.gatedChecksMayWait(b.service, sslProvider)
             ? executor
@@ -149,10 +154,19 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
               + service
               + "\" was built without a child handler; it only serves sslContext()");
     }
-    if (tickets != null) {
-      tickets.beforeHandshake();
+    SslContext context;
+    try {
+      context = gated.current();
+    } catch (NotReadyException e) {
+      LOG.info(
+          "refusing connection from {} to {}: {}",
+          channel.remoteAddress(),
+          service,
+          e.getMessage());
+      channel.close();
+      return;
     }
-    SslHandler tls = gatedContext.newHandler(channel.alloc(), tlsTasks);
+    SslHandler tls = context.newHandler(channel.alloc(), tlsTasks);
     CompletableFuture<AuthorizationRequest> allowed = new CompletableFuture<>();
     CompletableFuture<Channel> opened = new CompletableFuture<>();
     ConnectionGate gate =

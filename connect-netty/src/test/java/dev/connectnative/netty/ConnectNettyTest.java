@@ -486,30 +486,42 @@ class ConnectNettyTest {
     assertThat(server.events).containsExactly("active", "read", "inactive");
   }
 
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void aServerThatIsNotReadyClosesConnectionsAndKeepsServing(NettyTlsProvider provider)
+      throws Exception {
+    ConnectService lonely =
+        mesh.own(
+            Connect.service("echo")
+                .identitySource(nothingYet())
+                .authorizer(mesh.intentions)
+                .build());
+    Recorder server = Recorder.echo();
+    int port =
+        mesh.listen(
+            mesh.own(
+                ConnectNetty.server(lonely)
+                    .provider(provider)
+                    .authorizer(authorizer)
+                    .childHandler(server)
+                    .build()));
+
+    CompletableFuture<Channel> refused =
+        client(web, provider, instance(port)).connect(mesh.bootstrap(Recorder.sink()));
+
+    assertThatThrownBy(() -> refused.get(10, TimeUnit.SECONDS))
+        .isInstanceOf(ExecutionException.class)
+        .hasMessageContaining("cannot connect to \"echo\"");
+    assertThat(server.events).isEmpty();
+    assertThat(authorizer.requests).isEmpty();
+  }
+
   @Test
   void aClientThatIsNotReadyFailsToConnectWithTheReason() throws Exception {
-    IdentitySource nothingYet =
-        new IdentitySource() {
-          @Override
-          public Optional<IdentitySnapshot> current() {
-            return Optional.empty();
-          }
-
-          @Override
-          public void addListener(IdentityListener listener) {}
-
-          @Override
-          public IdentityStatus status() {
-            return new IdentityStatus(false, false, Optional.empty());
-          }
-
-          @Override
-          public void close() {}
-        };
     ConnectService lonely =
         mesh.own(
             Connect.service("lonely")
-                .identitySource(nothingYet)
+                .identitySource(nothingYet())
                 .authorizer(mesh.intentions)
                 .build());
     ConnectNettyClient client =
@@ -559,6 +571,26 @@ class ConnectNettyTest {
         .hasMessage("resolver is already set");
     assertThatThrownBy(() -> ConnectNetty.client(web.service(), ""))
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  private static IdentitySource nothingYet() {
+    return new IdentitySource() {
+      @Override
+      public Optional<IdentitySnapshot> current() {
+        return Optional.empty();
+      }
+
+      @Override
+      public void addListener(IdentityListener listener) {}
+
+      @Override
+      public IdentityStatus status() {
+        return new IdentityStatus(false, false, Optional.empty());
+      }
+
+      @Override
+      public void close() {}
+    };
   }
 
   private int serve(Mesh.Node node, NettyTlsProvider provider, Recorder handler)

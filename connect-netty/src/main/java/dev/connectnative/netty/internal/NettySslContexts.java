@@ -10,6 +10,7 @@ import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.OpenSslCachingX509KeyManagerFactory;
 import io.netty.handler.ssl.OpenSslSessionContext;
+import io.netty.handler.ssl.OpenSslSessionTicketKey;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
@@ -17,6 +18,8 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.KeyManagerFactoryWrapper;
 import io.netty.internal.tcnative.SSL;
 import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -45,7 +48,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
  * re-encode and re-parse them (PEM through BIOs) on both ends. The key manager's alias is {@code
  * "leaf-" + revision} and changes with every rotation, so the cache never serves a stale key under
  * a current alias (netty#9747); each rotation adds one entry (a few kilobytes), and past Netty's
- * limit of 1024 entries the provider stops caching and parses per handshake again.
+ * limit of 1024 entries the provider stops caching and parses per handshake again. The gated server
+ * needs none of this: its contexts carry their revision's key material directly.
  */
 public final class NettySslContexts {
   private NettySslContexts() {}
@@ -63,24 +67,46 @@ public final class NettySslContexts {
     if (provider == SslProvider.JDK) {
       return jdkServer(service, applicationProtocols);
     }
-    return new NoTickets(openSslServer(service, provider, applicationProtocols, false));
+    return new NoTickets(
+        openSslServer(
+            service,
+            provider,
+            applicationProtocols,
+            false,
+            SslContextBuilder.forServer(cachingKeyMaterial(service))));
   }
 
   /**
-   * The server context behind the adapter's gate: for OpenSSL, one that skips the service's
-   * in-handshake authorization hook (the gate authorizes every connection instead, so certificate
-   * checks never wait and can run on the event loop) and resumes sessions through tickets whose key
-   * {@link SessionTickets} changes with every rotation. The JDK provider resumes nothing and keeps
-   * the hook.
+   * The server contexts behind the adapter's gate. For OpenSSL, a context per identity revision
+   * (see {@link GatedServerContexts}) with the revision's leaf and key as static key material, a
+   * trust manager that skips the service's in-handshake authorization hook (the gate authorizes
+   * every connection instead, so certificate checks never wait and can run on the event loop), and
+   * session tickets under a random key of its own. The JDK provider has one context that resumes
+   * nothing and keeps the hook.
    *
-   * @throws IllegalStateException if the context cannot be created
+   * @throws IllegalStateException if a context cannot be created
    */
-  public static SslContext gatedServer(
+  public static GatedServerContexts gatedServer(
       ConnectService service, SslProvider provider, List<String> applicationProtocols) {
     if (provider == SslProvider.JDK) {
-      return jdkServer(service, applicationProtocols);
+      return GatedServerContexts.fixed(service, jdkServer(service, applicationProtocols));
     }
-    return openSslServer(service, provider, applicationProtocols, true);
+    SecureRandom random = new SecureRandom();
+    return GatedServerContexts.perRevision(
+        service,
+        snapshot -> {
+          SslContext context =
+              openSslServer(
+                  service,
+                  provider,
+                  applicationProtocols,
+                  true,
+                  SslContextBuilder.forServer(
+                      snapshot.leaf().privateKey(),
+                      snapshot.leaf().chain().toArray(X509Certificate[]::new)));
+          ((OpenSslSessionContext) context.sessionContext()).setTicketKeys(ticketKey(random));
+          return context;
+        });
   }
 
   /**
@@ -108,8 +134,7 @@ public final class NettySslContexts {
   /**
    * The client context of the adapter's own dials: as {@link #client}, but an OpenSSL context keeps
    * the sessions servers offer, keyed by the server name and port each dial passes (the target's
-   * identity), for {@link SessionTickets#forgetClientSessions} to drop on rotation. A JDK context
-   * resumes nothing.
+   * identity), for {@link ClientSessions} to drop on rotation. A JDK context resumes nothing.
    *
    * @throws IllegalStateException if the context cannot be created
    */
@@ -177,14 +202,15 @@ public final class NettySslContexts {
       ConnectService service,
       SslProvider provider,
       List<String> applicationProtocols,
-      boolean gated) {
+      boolean gated,
+      SslContextBuilder builder) {
     X509ExtendedTrustManager trust =
         gated && service instanceof DefaultConnectService connect
             ? connect.connectTrustManager().withoutClientAuthorizer()
             : service.trustManager();
     try {
       SslContext context =
-          SslContextBuilder.forServer(cachingKeyMaterial(service))
+          builder
               .trustManager(trust)
               .clientAuth(ClientAuth.REQUIRE)
               .protocols(ConnectSslContexts.PROTOCOLS)
@@ -197,6 +223,19 @@ public final class NettySslContexts {
       throw new IllegalStateException(
           "cannot create the " + provider + " server TLS context of \"" + service.name() + "\"", e);
     }
+  }
+
+  private static OpenSslSessionTicketKey ticketKey(SecureRandom random) {
+    return new OpenSslSessionTicketKey(
+        bytes(random, OpenSslSessionTicketKey.NAME_SIZE),
+        bytes(random, OpenSslSessionTicketKey.HMAC_KEY_SIZE),
+        bytes(random, OpenSslSessionTicketKey.AES_KEY_SIZE));
+  }
+
+  private static byte[] bytes(SecureRandom random, int size) {
+    byte[] b = new byte[size];
+    random.nextBytes(b);
+    return b;
   }
 
   private static KeyManagerFactory cachingKeyMaterial(ConnectService service) {
