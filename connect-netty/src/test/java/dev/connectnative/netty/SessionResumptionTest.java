@@ -8,9 +8,12 @@ import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
 import dev.connectnative.testkit.MutableClock;
+import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.ReferenceCountedOpenSslEngine;
 import io.netty.handler.ssl.SslContext;
@@ -24,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,8 +85,9 @@ class SessionResumptionTest {
     authorizer.deny("web");
 
     Recorder refused = Recorder.sink();
-    Channel channel = client.connect(mesh.bootstrap(refused)).get(10, TimeUnit.SECONDS);
-    boolean wasResumed = resumed(channel);
+    Probe probe = new Probe();
+    Channel channel = client.connect(probed(probe, refused)).get(10, TimeUnit.SECONDS);
+    boolean wasResumed = probe.resumed.get(10, TimeUnit.SECONDS);
     channel.writeAndFlush(text("secret"));
 
     assertThat(wasResumed).isTrue();
@@ -99,8 +104,9 @@ class SessionResumptionTest {
     assertThat(roundTrip(client)).isFalse();
     serverClock.advance(untilExpiry(web));
 
-    Channel channel = client.connect(mesh.bootstrap(Recorder.sink())).get(10, TimeUnit.SECONDS);
-    boolean wasResumed = resumed(channel);
+    Probe probe = new Probe();
+    Channel channel = client.connect(probed(probe, Recorder.sink())).get(10, TimeUnit.SECONDS);
+    boolean wasResumed = probe.resumed.get(10, TimeUnit.SECONDS);
 
     assertThat(wasResumed).isTrue();
     assertThat(channel.closeFuture().await(10, TimeUnit.SECONDS)).isTrue();
@@ -240,8 +246,9 @@ class SessionResumptionTest {
   /** Connects, echoes a message, closes; returns whether the TLS session was resumed. */
   private boolean roundTrip(ConnectNettyClient client) throws Exception {
     Recorder recorder = Recorder.sink();
-    Channel channel = client.connect(mesh.bootstrap(recorder)).get(10, TimeUnit.SECONDS);
-    boolean wasResumed = resumed(channel);
+    Probe probe = new Probe();
+    Channel channel = client.connect(probed(probe, recorder)).get(10, TimeUnit.SECONDS);
+    boolean wasResumed = probe.resumed.get(10, TimeUnit.SECONDS);
     channel.writeAndFlush(text("ping")).sync();
     assertThat(recorder.text(4)).isEqualTo("ping");
     channel.close().sync();
@@ -274,6 +281,31 @@ class SessionResumptionTest {
         .connect("127.0.0.1", port)
         .sync()
         .channel();
+  }
+
+  /**
+   * A client bootstrap whose handler first records, when the connection opens (the TLS handler and
+   * its engine are still there even if the server closes right after), whether it was resumed.
+   */
+  private Bootstrap probed(Probe probe, Recorder recorder) {
+    return mesh.bootstrap(
+        new ChannelInitializer<Channel>() {
+          @Override
+          protected void initChannel(Channel ch) {
+            ch.pipeline().addLast(probe, recorder);
+          }
+        });
+  }
+
+  /** Records whether the session of the connection it sits on was resumed, once it opens. */
+  private static final class Probe extends ChannelInboundHandlerAdapter {
+    final CompletableFuture<Boolean> resumed = new CompletableFuture<>();
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+      resumed.complete(resumed(ctx.channel()));
+      ctx.fireChannelActive();
+    }
   }
 
   private static boolean resumed(Channel channel) {
