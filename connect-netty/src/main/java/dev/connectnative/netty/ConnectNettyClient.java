@@ -10,13 +10,12 @@ import dev.connectnative.NotReadyException;
 import dev.connectnative.Resolver;
 import dev.connectnative.ServiceIdentity;
 import dev.connectnative.ServiceInstance;
-import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.internal.tls.ExpectedPeers;
 import dev.connectnative.internal.tls.SessionValidity;
-import dev.connectnative.netty.internal.ClientSessions;
 import dev.connectnative.netty.internal.ConnectionGate;
 import dev.connectnative.netty.internal.Failures;
 import dev.connectnative.netty.internal.NettySslContexts;
+import dev.connectnative.netty.internal.RevisionContexts;
 import dev.connectnative.netty.internal.TargetTrustManager;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
@@ -84,8 +83,7 @@ public final class ConnectNettyClient implements AutoCloseable {
   private final Resolver resolver;
   private final SslProvider sslProvider;
   private final SslContext sslContext;
-  private final SslContext dialContext;
-  private final ClientSessions sessions;
+  private final RevisionContexts dialContexts;
   private final Executor tlsTasks;
   private final Clock clock;
   private final Executor executor;
@@ -105,18 +103,14 @@ public final class ConnectNettyClient implements AutoCloseable {
     this.executor = b.executor != null ? b.executor : owned;
     this.trust = new TargetTrustManager(service.trustManager(), this::targetIdentity);
     this.sslContext = NettySslContexts.client(service, sslProvider, b.applicationProtocols, trust);
-    boolean resume =
-        sslProvider != SslProvider.JDK && (b.sessionResumption == null || b.sessionResumption);
-    this.dialContext =
+    boolean resume = b.sessionResumption == null || b.sessionResumption;
+    this.dialContexts =
         resume
-            ? NettySslContexts.resumingClient(service, sslProvider, b.applicationProtocols, trust)
-            : sslContext;
-    this.sessions = resume ? ClientSessions.of(service, dialContext) : null;
+            ? NettySslContexts.resumingClient(
+                service, sslProvider, b.applicationProtocols, trust, sslContext)
+            : RevisionContexts.fixed(sslContext);
     this.tlsTasks = sslProvider == SslProvider.JDK ? executor : ImmediateExecutor.INSTANCE;
-    this.clock =
-        service instanceof DefaultConnectService connect
-            ? connect.connectTrustManager().clock()
-            : Clock.systemUTC();
+    this.clock = NettySslContexts.certificateClock(service);
   }
 
   /**
@@ -222,9 +216,7 @@ public final class ConnectNettyClient implements AutoCloseable {
             result.completeExceptionally(
                 new IOException("no healthy instance of \"" + target + "\""));
           } else {
-            Attempts attempts =
-                new Attempts(
-                    bootstrap, handler, order(found), snapshot.trust().trustDomain(), result);
+            Attempts attempts = new Attempts(bootstrap, handler, order(found), snapshot, result);
             attempts.tryNext();
           }
         });
@@ -282,7 +274,7 @@ public final class ConnectNettyClient implements AutoCloseable {
     private final Bootstrap template;
     private final ChannelHandler handler;
     private final List<ServiceInstance> instances;
-    private final String trustDomain;
+    private final IdentitySnapshot snapshot;
     private final CompletableFuture<Channel> result;
     private final List<String> failures = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
@@ -292,12 +284,12 @@ public final class ConnectNettyClient implements AutoCloseable {
         Bootstrap template,
         ChannelHandler handler,
         List<ServiceInstance> instances,
-        String trustDomain,
+        IdentitySnapshot snapshot,
         CompletableFuture<Channel> result) {
       this.template = template;
       this.handler = handler;
       this.instances = instances;
-      this.trustDomain = trustDomain;
+      this.snapshot = snapshot;
       this.result = result;
     }
 
@@ -323,7 +315,7 @@ public final class ConnectNettyClient implements AutoCloseable {
       ServiceInstance instance = instances.get(index++);
       ServiceIdentity expected;
       try {
-        expected = instance.expectedIdentity(trustDomain);
+        expected = instance.expectedIdentity(snapshot.trust().trustDomain());
       } catch (RuntimeException e) {
         failed(instance, e);
         return;
@@ -375,11 +367,10 @@ public final class ConnectNettyClient implements AutoCloseable {
         ServiceInstance instance,
         ServiceIdentity expected,
         CompletableFuture<Channel> opened) {
-      if (sessions != null) {
-        sessions.beforeHandshake();
-      }
       SslHandler tls =
-          dialContext.newHandler(channel.alloc(), serverName(expected), instance.port(), tlsTasks);
+          dialContexts
+              .of(snapshot)
+              .newHandler(channel.alloc(), serverName(expected), instance.port(), tlsTasks);
       tls.setHandshakeTimeoutMillis(options.handshakeTimeout().toMillis());
       SSLEngine engine = tls.engine();
       ExpectedPeers.expect(engine, expected);

@@ -9,9 +9,9 @@ import dev.connectnative.NotReadyException;
 import dev.connectnative.internal.authz.LiveConnections;
 import dev.connectnative.internal.service.DefaultConnectService;
 import dev.connectnative.netty.internal.ConnectionGate;
-import dev.connectnative.netty.internal.GatedServerContexts;
 import dev.connectnative.netty.internal.LiveChannel;
 import dev.connectnative.netty.internal.NettySslContexts;
+import dev.connectnative.netty.internal.RevisionContexts;
 import dev.connectnative.netty.internal.ServerAuthorization;
 import dev.connectnative.netty.internal.TlsExecutors;
 import dev.connectnative.netty.internal.TlsProviders;
@@ -23,7 +23,6 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.ImmediateExecutor;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -74,7 +73,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
 
   private final String service;
   private final SslContext sslContext;
-  private final GatedServerContexts gated;
+  private final RevisionContexts gated;
   private final Executor tlsTasks;
   private final NettyTlsProvider provider;
   private final ServerAuthorization authorization;
@@ -101,9 +100,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
             service,
             b.authorizer != null ? b.authorizer : b.service.authorizer(),
             executor,
-            b.service instanceof DefaultConnectService connect
-                ? connect.connectTrustManager().clock()
-                : Clock.systemUTC());
+            NettySslContexts.certificateClock(b.service));
     this.liveConnections =
         b.service instanceof DefaultConnectService connect ? connect.liveConnections() : null;
     this.childHandler = b.childHandler;

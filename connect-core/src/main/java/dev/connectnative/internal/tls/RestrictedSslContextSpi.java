@@ -37,7 +37,7 @@ final class RestrictedSslContextSpi extends SSLContextSpi {
 
   @Override
   protected SSLSocketFactory engineGetSocketFactory() {
-    return new RestrictedSocketFactory(() -> sockets.current().getSocketFactory(), revision);
+    return new RestrictedSocketFactory(sockets::socketFactory, revision);
   }
 
   @Override

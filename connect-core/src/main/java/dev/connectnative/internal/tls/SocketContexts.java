@@ -5,6 +5,7 @@ import static java.util.Objects.requireNonNull;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The initialised context a service's sockets come from.
@@ -18,44 +19,48 @@ import javax.net.ssl.SSLContext;
  * Thread-safe; the revision check costs one volatile read per socket.
  */
 final class SocketContexts {
-  private record Current(long revision, SSLContext context) {}
+  /** A context and its socket factory, made once so a socket costs no factory allocation. */
+  private record Sockets(SSLContext context, SSLSocketFactory factory) {
+    static Sockets of(SSLContext context) {
+      return new Sockets(context, context.getSocketFactory());
+    }
+  }
 
+  private final Sockets fixed;
   private final Supplier<SSLContext> create;
   private final LongSupplier revision;
-  private volatile Current current;
+  private final PerRevision<Sockets> contexts = new PerRevision<>();
 
-  private SocketContexts(Supplier<SSLContext> create, LongSupplier revision, SSLContext first) {
+  private SocketContexts(Sockets fixed, Supplier<SSLContext> create, LongSupplier revision) {
+    this.fixed = fixed;
     this.create = create;
     this.revision = revision;
-    this.current = new Current(revision == null ? 0 : revision.getAsLong(), first);
   }
 
   /** One context for good. */
   static SocketContexts fixed(SSLContext context) {
-    return new SocketContexts(null, null, requireNonNull(context, "context"));
+    return new SocketContexts(Sockets.of(requireNonNull(context, "context")), null, null);
   }
 
   /** A context per identity revision, created by {@code create}. */
   static SocketContexts perRevision(Supplier<SSLContext> create, LongSupplier revision) {
-    requireNonNull(create, "create");
-    requireNonNull(revision, "revision");
-    return new SocketContexts(create, revision, create.get());
+    return new SocketContexts(
+        null, requireNonNull(create, "create"), requireNonNull(revision, "revision"));
   }
 
   /** The context for sockets created now. */
   SSLContext current() {
-    Current now = current;
-    if (revision == null || now.revision() == revision.getAsLong()) {
-      return now.context();
-    }
-    return renew();
+    return sockets().context();
   }
 
-  private synchronized SSLContext renew() {
-    long wanted = revision.getAsLong();
-    if (current.revision() != wanted) {
-      current = new Current(wanted, create.get());
-    }
-    return current.context();
+  /** The socket factory of {@link #current()}. */
+  SSLSocketFactory socketFactory() {
+    return sockets().factory();
+  }
+
+  private Sockets sockets() {
+    return fixed != null
+        ? fixed
+        : contexts.get(revision.getAsLong(), create, make -> Sockets.of(make.get()));
   }
 }

@@ -20,6 +20,7 @@ import io.netty.internal.tcnative.SSL;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
+import java.time.Clock;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -78,21 +79,21 @@ public final class NettySslContexts {
 
   /**
    * The server contexts behind the adapter's gate. For OpenSSL, a context per identity revision
-   * (see {@link GatedServerContexts}) with the revision's leaf and key as static key material, a
-   * trust manager that skips the service's in-handshake authorization hook (the gate authorizes
-   * every connection instead, so certificate checks never wait and can run on the event loop), and
+   * (see {@link RevisionContexts}) with the revision's leaf and key as static key material, a trust
+   * manager that skips the service's in-handshake authorization hook (the gate authorizes every
+   * connection instead, so certificate checks never wait and can run on the event loop), and
    * session tickets under a random key of its own. The JDK provider has one context that resumes
    * nothing and keeps the hook.
    *
    * @throws IllegalStateException if a context cannot be created
    */
-  public static GatedServerContexts gatedServer(
+  public static RevisionContexts gatedServer(
       ConnectService service, SslProvider provider, List<String> applicationProtocols) {
     if (provider == SslProvider.JDK) {
-      return GatedServerContexts.fixed(service, jdkServer(service, applicationProtocols));
+      return RevisionContexts.fixed(jdkServer(service, applicationProtocols));
     }
     SecureRandom random = new SecureRandom();
-    return GatedServerContexts.perRevision(
+    return RevisionContexts.perRevision(
         service,
         snapshot -> {
           SslContext context =
@@ -107,6 +108,16 @@ public final class NettySslContexts {
           ((OpenSslSessionContext) context.sessionContext()).setTicketKeys(ticketKey(random));
           return context;
         });
+  }
+
+  /**
+   * The clock the service checks certificates at (its trust manager's), so the adapter's checks
+   * after a handshake agree with those inside it; the system clock for other implementations.
+   */
+  public static Clock certificateClock(ConnectService service) {
+    return service instanceof DefaultConnectService connect
+        ? connect.connectTrustManager().clock()
+        : Clock.systemUTC();
   }
 
   /**
@@ -132,18 +143,26 @@ public final class NettySslContexts {
   }
 
   /**
-   * The client context of the adapter's own dials: as {@link #client}, but an OpenSSL context keeps
-   * the sessions servers offer, keyed by the server name and port each dial passes (the target's
-   * identity), for {@link ClientSessions} to drop on rotation. A JDK context resumes nothing.
+   * The client contexts of the adapter's own dials: as {@link #client}, but for OpenSSL one context
+   * per identity revision (see {@link RevisionContexts}), each keeping the sessions servers offer,
+   * keyed by the server name and port each dial passes (the target's identity), so a rotation of
+   * the client leaves its earlier sessions behind. The JDK provider resumes nothing and gets {@code
+   * fixed}.
    *
-   * @throws IllegalStateException if the context cannot be created
+   * @param fixed the context to use when nothing is resumed
+   * @throws IllegalStateException if a context cannot be created
    */
-  public static SslContext resumingClient(
+  public static RevisionContexts resumingClient(
       ConnectService service,
       SslProvider provider,
       List<String> applicationProtocols,
-      X509ExtendedTrustManager trust) {
-    return client(service, provider, applicationProtocols, trust, true);
+      X509ExtendedTrustManager trust,
+      SslContext fixed) {
+    if (provider == SslProvider.JDK) {
+      return RevisionContexts.fixed(fixed);
+    }
+    return RevisionContexts.perRevision(
+        service, snapshot -> client(service, provider, applicationProtocols, trust, true));
   }
 
   private static SslContext client(
