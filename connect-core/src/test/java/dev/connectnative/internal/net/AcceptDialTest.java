@@ -26,9 +26,9 @@ import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
@@ -236,34 +236,41 @@ class AcceptDialTest {
 
   @Test
   void aClientTricklingItsHandshakeIsCutOffAtTheDeadline() throws Exception {
+    Duration deadline = Duration.ofMillis(600);
     server.close();
-    server = new EchoServer(echo, policy(Duration.ofMillis(400)));
+    server = new EchoServer(echo, policy(deadline));
+    long start = System.nanoTime();
     try (Socket slow = new Socket(InetAddress.getLoopbackAddress(), server.port())) {
       OutputStream out = slow.getOutputStream();
       byte[] clientHelloStart = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc};
-      AtomicInteger sent = new AtomicInteger();
-      ScheduledFuture<?> trickle =
-          deadlines.scheduleAtFixedRate(
+      AtomicLong lastByteAt = new AtomicLong(start);
+      Thread trickle =
+          new Thread(
               () -> {
-                int i = sent.getAndIncrement();
                 try {
-                  out.write(clientHelloStart[i % clientHelloStart.length]);
-                  out.flush();
-                } catch (IOException e) {
-                  throw new java.io.UncheckedIOException(e);
+                  for (int i = 0; ; i++) {
+                    out.write(clientHelloStart[i % clientHelloStart.length]);
+                    out.flush();
+                    lastByteAt.set(System.nanoTime());
+                    Thread.sleep(50);
+                  }
+                } catch (IOException | InterruptedException e) {
+                  // the server cut the connection off, or the test is over
                 }
               },
-              0,
-              100,
-              TimeUnit.MILLISECONDS);
+              "trickling-client");
+      trickle.setDaemon(true);
+      trickle.start();
       try {
         Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
-        assertThat(serverSide).hasMessageContaining("did not complete its handshake within 400 ms");
-        assertThat(sent.get())
-            .as("bytes kept arriving, so no read ever timed out")
-            .isGreaterThan(4);
+        long cutOffAt = System.nanoTime();
+        assertThat(serverSide).hasMessageContaining("did not complete its handshake within 600 ms");
+        assertThat(Duration.ofNanos(cutOffAt - start)).isGreaterThanOrEqualTo(deadline);
+        assertThat(Duration.ofNanos(cutOffAt - lastByteAt.get()))
+            .as("a byte had arrived well within the deadline, so no read had timed out")
+            .isLessThan(deadline.dividedBy(2));
       } finally {
-        trickle.cancel(false);
+        trickle.interrupt();
       }
     }
   }
