@@ -380,7 +380,7 @@ public final class ConnectNettyClient implements AutoCloseable {
       }
       ConnectionGate gate =
           new ConnectionGate(
-              "connection to " + target + " at " + instance.address(),
+              () -> "connection to " + target + " at " + instance.address(),
               session -> verify(session, expected),
               options.handshakeTimeout(),
               ConnectNetty.PEER_IDENTITY,
@@ -407,7 +407,7 @@ public final class ConnectNettyClient implements AutoCloseable {
       try {
         expired =
             SessionValidity.problem(
-                session, "server certificate " + presented, service.name(), clock.instant());
+                session, "server certificate", presented, service.name(), clock.instant());
       } catch (SSLPeerUnverifiedException e) {
         expired = "server presented no certificate";
       }

@@ -168,7 +168,7 @@ public final class ConnectNettyServer extends ChannelInitializer<Channel> implem
     CompletableFuture<Channel> opened = new CompletableFuture<>();
     ConnectionGate gate =
         new ConnectionGate(
-            "connection from " + channel.remoteAddress() + " to " + service,
+            () -> "connection from " + channel.remoteAddress() + " to " + service,
             session ->
                 authorization
                     .authorize(session)

@@ -133,7 +133,7 @@ final class AcceptedSocket extends ForwardingSslSocket implements LiveConnection
     }
     String expired =
         SessionValidity.problem(
-            session, "client certificate " + client, policy.target(), policy.clock().instant());
+            session, "client certificate", client, policy.target(), policy.clock().instant());
     if (expired != null) {
       policy.events().handshakeDenied(policy.target(), client, expired);
       throw new SSLHandshakeException(expired);

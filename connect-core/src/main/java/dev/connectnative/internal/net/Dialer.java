@@ -319,7 +319,7 @@ public final class Dialer {
    */
   private void checkStillValid(SSLSession session, ServiceIdentity presented) throws IOException {
     String expired =
-        SessionValidity.problem(session, "server certificate " + presented, self, clock.instant());
+        SessionValidity.problem(session, "server certificate", presented, self, clock.instant());
     if (expired != null) {
       throw new SSLHandshakeException(expired);
     }

@@ -136,6 +136,9 @@ public final class SpiffeParser {
   }
 
   private static String decode(String what, String raw) {
+    if (raw.indexOf('%') < 0) {
+      return unescaped(what, raw);
+    }
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
     for (int i = 0; i < raw.length(); i++) {
       char c = raw.charAt(i);
@@ -169,6 +172,17 @@ public final class SpiffeParser {
       throw new InvalidIdentityException(what + " is not valid UTF-8 once decoded", e);
     }
     return Segments.segment(what, decoded);
+  }
+
+  /** A segment without percent-escapes is its own decoding once every character is a pchar. */
+  private static String unescaped(String what, String raw) {
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (!Segments.isPathChar(c)) {
+        throw new InvalidIdentityException(what + " holds the character '" + c + "' unencoded");
+      }
+    }
+    return Segments.segment(what, raw);
   }
 
   private static String echo(String uri) {

@@ -1,5 +1,6 @@
 package dev.connectnative.internal.tls;
 
+import dev.connectnative.ServiceIdentity;
 import dev.connectnative.internal.pem.Certificates;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
@@ -17,35 +18,41 @@ public final class SessionValidity {
 
   /**
    * Returns why the session may not be used at {@code now}, or {@code null} if both leaves are
-   * valid. A session found expired is invalidated, so it is not resumed again.
+   * valid. A session found expired is invalidated, so it is not resumed again. Nothing is formatted
+   * unless a leaf has expired.
    *
    * @param session the handshake's session
-   * @param peer names the peer's certificate in the reason, e.g. {@code client certificate
-   *     spiffe://…/svc/web}
+   * @param peerRole how the reason names the peer's certificate, e.g. {@code client certificate}
+   * @param peer the peer's identity, appended to {@code peerRole} in the reason
    * @param self this service's name
    * @param now the time to check at
    * @return e.g. {@code client certificate spiffe://…/svc/web (serial 0a:…) expired at
    *     2026-11-21T10:00:00Z (now 2026-11-21T10:00:05Z)}, or {@code null}
    * @throws SSLPeerUnverifiedException if the session has no peer certificate
    */
-  public static String problem(SSLSession session, String peer, String self, Instant now)
+  public static String problem(
+      SSLSession session, String peerRole, ServiceIdentity peer, String self, Instant now)
       throws SSLPeerUnverifiedException {
-    String problem = expired(peer, session.getPeerCertificates()[0], now);
-    Certificate[] local = session.getLocalCertificates();
-    if (problem == null && local != null && local.length > 0) {
-      problem = expired("the leaf certificate of service \"" + self + "\"", local[0], now);
-    }
-    if (problem != null) {
+    Certificate peerLeaf = session.getPeerCertificates()[0];
+    if (expired(peerLeaf, now)) {
       session.invalidate();
+      return reason(peerRole + " " + peer, peerLeaf, now);
     }
-    return problem;
+    Certificate[] local = session.getLocalCertificates();
+    if (local != null && local.length > 0 && expired(local[0], now)) {
+      session.invalidate();
+      return reason("the leaf certificate of service \"" + self + "\"", local[0], now);
+    }
+    return null;
   }
 
-  private static String expired(String what, Certificate certificate, Instant now) {
-    if (!(certificate instanceof X509Certificate leaf)
-        || !now.isAfter(leaf.getNotAfter().toInstant())) {
-      return null;
-    }
+  private static boolean expired(Certificate certificate, Instant now) {
+    return certificate instanceof X509Certificate leaf
+        && now.isAfter(leaf.getNotAfter().toInstant());
+  }
+
+  private static String reason(String what, Certificate certificate, Instant now) {
+    X509Certificate leaf = (X509Certificate) certificate;
     return what
         + " (serial "
         + Certificates.serialHex(leaf.getSerialNumber())

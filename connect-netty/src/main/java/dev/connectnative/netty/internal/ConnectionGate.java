@@ -21,6 +21,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import javax.net.ssl.SSLSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,7 +49,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
     CLOSED
   }
 
-  private final String description;
+  private final Supplier<String> description;
   private final Function<SSLSession, CompletableFuture<ServiceIdentity>> decider;
   private final Duration decisionTimeout;
   private final AttributeKey<ServiceIdentity> peerIdentity;
@@ -64,7 +65,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
    * Creates the gate of one channel.
    *
    * @param description names the connection in messages, e.g. {@code connection from /10.0.0.5:1234
-   *     to echo}
+   *     to echo}; called only when a failure or refusal is logged
    * @param decider given the handshake's session, completes with the peer identity to let the
    *     connection in, or exceptionally (the message says why) to refuse it; called on the event
    *     loop and must not block
@@ -73,7 +74,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
    * @param opened completed with the channel once allowed, exceptionally once refused or closed
    */
   public ConnectionGate(
-      String description,
+      Supplier<String> description,
       Function<SSLSession, CompletableFuture<ServiceIdentity>> decider,
       Duration decisionTimeout,
       AttributeKey<ServiceIdentity> peerIdentity,
@@ -166,7 +167,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
     if (failure == null) {
       failure = cause;
     }
-    LOG.debug("{}: {}", description, Failures.describe(cause));
+    LOG.debug("{}: {}", description.get(), Failures.describe(cause));
     ctx.close();
   }
 
@@ -204,7 +205,7 @@ public final class ConnectionGate extends ChannelDuplexHandler {
           try {
             ctx.executor().execute(() -> decided(ctx, identity, error));
           } catch (RejectedExecutionException e) {
-            LOG.debug("{}: event loop gone before the decision", description);
+            LOG.debug("{}: event loop gone before the decision", description.get());
           }
         });
   }
@@ -254,9 +255,9 @@ public final class ConnectionGate extends ChannelDuplexHandler {
     }
     String why = Failures.describe(reason);
     if (decided) {
-      LOG.info("refusing {}: {}", description, why);
+      LOG.info("refusing {}: {}", description.get(), why);
     } else {
-      LOG.debug("{} failed before its TLS handshake completed: {}", description, why);
+      LOG.debug("{} failed before its TLS handshake completed: {}", description.get(), why);
     }
     for (Object msg : heldReads) {
       ReferenceCountUtil.release(msg);

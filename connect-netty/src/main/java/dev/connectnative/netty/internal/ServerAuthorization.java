@@ -76,7 +76,7 @@ public final class ServerAuthorization {
     String expired;
     try {
       expired =
-          SessionValidity.problem(session, "client certificate " + client, target, clock.instant());
+          SessionValidity.problem(session, "client certificate", client, target, clock.instant());
     } catch (SSLPeerUnverifiedException e) {
       expired = "client presented no certificate";
     }
