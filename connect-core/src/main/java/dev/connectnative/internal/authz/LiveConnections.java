@@ -24,7 +24,10 @@ import org.slf4j.LoggerFactory;
 public final class LiveConnections {
   private static final Logger LOG = LoggerFactory.getLogger(LiveConnections.class);
 
-  private final Cache<LiveConnection, Boolean> live = Caffeine.newBuilder().weakKeys().build();
+  // Maintenance (clearing collected keys) runs on the calling thread: each accepted connection
+  // writes here, and the default executor would wake a pool thread for every write.
+  private final Cache<LiveConnection, Boolean> live =
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
   private final ConnectEvents events;
 
   /** Creates a registry reporting revocations to {@code events}. */

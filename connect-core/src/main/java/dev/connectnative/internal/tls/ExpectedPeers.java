@@ -19,8 +19,10 @@ import javax.net.ssl.SSLEngine;
  * object the JDK passes to the trust manager, that is the innermost JDK engine. Thread-safe.
  */
 public final class ExpectedPeers {
+  // Maintenance (clearing collected keys) runs on the calling thread: every dial writes here, and
+  // the default executor would wake a pool thread for every write.
   private static final Cache<Object, ServiceIdentity> EXPECTED =
-      Caffeine.newBuilder().weakKeys().build();
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
   private ExpectedPeers() {}
 
