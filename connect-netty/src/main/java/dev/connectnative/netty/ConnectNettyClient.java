@@ -28,6 +28,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
+import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.ImmediateExecutor;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -181,21 +182,7 @@ public final class ConnectNettyClient implements AutoCloseable {
           new IOException("cannot connect to \"" + target + "\": " + e.getMessage(), e));
       return result;
     }
-    ScheduledFuture<?> deadline =
-        group
-            .next()
-            .schedule(
-                () ->
-                    result.completeExceptionally(
-                        new IOException(
-                            "cannot connect to \""
-                                + target
-                                + "\" within "
-                                + options.timeout().toMillis()
-                                + " ms")),
-                options.timeout().toMillis(),
-                TimeUnit.MILLISECONDS);
-    result.whenComplete((channel, error) -> deadline.cancel(false));
+    DialDeadline deadline = new DialDeadline(result);
     CompletableFuture<List<ServiceInstance>> instances;
     try {
       instances =
@@ -204,6 +191,9 @@ public final class ConnectNettyClient implements AutoCloseable {
               : resolver.resolve(target, options);
     } catch (RuntimeException e) {
       instances = CompletableFuture.failedFuture(e);
+    }
+    if (!instances.isDone()) {
+      deadline.arm(group.next());
     }
     instances.whenComplete(
         (found, error) -> {
@@ -216,7 +206,8 @@ public final class ConnectNettyClient implements AutoCloseable {
             result.completeExceptionally(
                 new IOException("no healthy instance of \"" + target + "\""));
           } else {
-            Attempts attempts = new Attempts(bootstrap, handler, order(found), snapshot, result);
+            Attempts attempts =
+                new Attempts(bootstrap, handler, order(found), snapshot, deadline, result);
             attempts.tryNext();
           }
         });
@@ -269,12 +260,49 @@ public final class ConnectNettyClient implements AutoCloseable {
         .toLowerCase(Locale.ROOT);
   }
 
+  /**
+   * The overall time limit of one {@link #connect}, counted from its start. It is armed once, on
+   * the event loop of the first attempt's channel (from inside that loop, so arming it wakes no
+   * thread), or on any loop right away while discovery is still pending, and cancelled when the
+   * connect ends.
+   */
+  private final class DialDeadline {
+    private final long expiresAt = System.nanoTime() + options.timeout().toNanos();
+    private final CompletableFuture<Channel> result;
+    private final AtomicBoolean armed = new AtomicBoolean();
+
+    DialDeadline(CompletableFuture<Channel> result) {
+      this.result = result;
+    }
+
+    void arm(EventExecutor loop) {
+      if (!armed.compareAndSet(false, true)) {
+        return;
+      }
+      ScheduledFuture<?> timer =
+          loop.schedule(
+              this::expire, Math.max(0, expiresAt - System.nanoTime()), TimeUnit.NANOSECONDS);
+      result.whenComplete((channel, error) -> timer.cancel(false));
+    }
+
+    private void expire() {
+      result.completeExceptionally(
+          new IOException(
+              "cannot connect to \""
+                  + target
+                  + "\" within "
+                  + options.timeout().toMillis()
+                  + " ms"));
+    }
+  }
+
   /** The attempts of one {@link #connect}, one instance after the other. */
   private final class Attempts {
     private final Bootstrap template;
     private final ChannelHandler handler;
     private final List<ServiceInstance> instances;
     private final IdentitySnapshot snapshot;
+    private final DialDeadline deadline;
     private final CompletableFuture<Channel> result;
     private final List<String> failures = new ArrayList<>();
     private final List<Throwable> errors = new ArrayList<>();
@@ -285,11 +313,13 @@ public final class ConnectNettyClient implements AutoCloseable {
         ChannelHandler handler,
         List<ServiceInstance> instances,
         IdentitySnapshot snapshot,
+        DialDeadline deadline,
         CompletableFuture<Channel> result) {
       this.template = template;
       this.handler = handler;
       this.instances = instances;
       this.snapshot = snapshot;
+      this.deadline = deadline;
       this.result = result;
     }
 
@@ -367,6 +397,7 @@ public final class ConnectNettyClient implements AutoCloseable {
         ServiceInstance instance,
         ServiceIdentity expected,
         CompletableFuture<Channel> opened) {
+      deadline.arm(channel.eventLoop());
       SslHandler tls =
           dialContexts
               .of(snapshot)

@@ -8,6 +8,7 @@ import dev.connectnative.AuthorizationDecision;
 import dev.connectnative.AuthorizationRequest;
 import dev.connectnative.Connect;
 import dev.connectnative.ConnectService;
+import dev.connectnative.DialOptions;
 import dev.connectnative.IdentityListener;
 import dev.connectnative.IdentitySnapshot;
 import dev.connectnative.IdentitySource;
@@ -26,6 +27,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -337,6 +339,64 @@ class ConnectNettyTest {
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "OPENSSL"})
+  void aServerThatNeverAnswersTheHandshakeFailsTheConnectAtTheHandshakeTimeout(
+      NettyTlsProvider provider) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      DialOptions options =
+          DialOptions.builder()
+              .handshakeTimeout(Duration.ofMillis(300))
+              .timeout(Duration.ofSeconds(20))
+              .build();
+      ConnectNettyClient toEcho =
+          clientWith(provider, Resolver.of(List.of(instance(silent.getLocalPort()))), options);
+
+      long start = System.nanoTime();
+      CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
+
+      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+          .hasMessageContaining("cannot connect to \"echo\"")
+          .hasMessageContaining("handshake timed out after 300ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void theWholeConnectIsBoundedByTheDialTimeout(NettyTlsProvider provider) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      DialOptions options =
+          DialOptions.builder()
+              .handshakeTimeout(Duration.ofSeconds(20))
+              .timeout(Duration.ofMillis(400))
+              .build();
+      ConnectNettyClient toEcho =
+          clientWith(provider, Resolver.of(List.of(instance(silent.getLocalPort()))), options);
+
+      long start = System.nanoTime();
+      CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
+
+      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+          .hasMessageContaining("cannot connect to \"echo\" within 400 ms");
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
+  void discoveryThatNeverAnswersIsBoundedByTheDialTimeout(NettyTlsProvider provider) {
+    Resolver neverAnswers = (name, options) -> new CompletableFuture<>();
+    ConnectNettyClient toEcho =
+        clientWith(
+            provider, neverAnswers, DialOptions.builder().timeout(Duration.ofMillis(400)).build());
+
+    CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
+
+    assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
+        .hasMessageContaining("cannot connect to \"echo\" within 400 ms");
+  }
+
+  @ParameterizedTest
+  @EnumSource(names = {"JDK", "OPENSSL"})
   void negotiatesAlpnAndStillChecksTheServer(NettyTlsProvider provider) throws Exception {
     ConnectNettyServer tls =
         mesh.own(
@@ -612,6 +672,16 @@ class ConnectNettyTest {
         ConnectNetty.client(from.service(), "echo")
             .provider(provider)
             .resolver(Resolver.of(List.of(instance)))
+            .build());
+  }
+
+  private ConnectNettyClient clientWith(
+      NettyTlsProvider provider, Resolver resolver, DialOptions options) {
+    return mesh.own(
+        ConnectNetty.client(web.service(), "echo")
+            .provider(provider)
+            .resolver(resolver)
+            .options(options)
             .build());
   }
 
