@@ -31,8 +31,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
@@ -389,13 +389,22 @@ public final class DefaultConnectService implements ConnectService {
     }
   }
 
-  private static ScheduledExecutorService newScheduler(String name) {
+  /**
+   * One daemon thread for the service's timers. A cancelled timer leaves the queue at once: every
+   * handshake arms one and nearly all are cancelled, and each would otherwise keep its socket
+   * reachable and wake the thread when its time came.
+   */
+  static ScheduledExecutorService newScheduler(String name) {
     String threadName = "connect-" + name;
-    return Executors.newSingleThreadScheduledExecutor(
-        r -> {
-          Thread thread = new Thread(r, threadName);
-          thread.setDaemon(true);
-          return thread;
-        });
+    ScheduledThreadPoolExecutor scheduler =
+        new ScheduledThreadPoolExecutor(
+            1,
+            r -> {
+              Thread thread = new Thread(r, threadName);
+              thread.setDaemon(true);
+              return thread;
+            });
+    scheduler.setRemoveOnCancelPolicy(true);
+    return scheduler;
   }
 }
