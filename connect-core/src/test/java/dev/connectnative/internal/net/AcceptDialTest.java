@@ -244,23 +244,22 @@ class AcceptDialTest {
       OutputStream out = slow.getOutputStream();
       byte[] clientHelloStart = {0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, (byte) 0xfc};
       AtomicLong lastByteAt = new AtomicLong(start);
-      Thread trickle =
-          new Thread(
-              () -> {
-                try {
-                  for (int i = 0; ; i++) {
-                    out.write(clientHelloStart[i % clientHelloStart.length]);
-                    out.flush();
-                    lastByteAt.set(System.nanoTime());
-                    Thread.sleep(50);
-                  }
-                } catch (IOException | InterruptedException e) {
-                  // the server cut the connection off, or the test is over
-                }
-              },
-              "trickling-client");
-      trickle.setDaemon(true);
-      trickle.start();
+      AtomicInteger sent = new AtomicInteger();
+      // Its own timer thread: the server's deadline runs on `deadlines`, which must not delay it.
+      ScheduledExecutorService trickler = Executors.newSingleThreadScheduledExecutor();
+      trickler.scheduleAtFixedRate(
+          () -> {
+            try {
+              out.write(clientHelloStart[sent.getAndIncrement() % clientHelloStart.length]);
+              out.flush();
+              lastByteAt.set(System.nanoTime());
+            } catch (IOException e) {
+              throw new java.io.UncheckedIOException(e);
+            }
+          },
+          0,
+          50,
+          TimeUnit.MILLISECONDS);
       try {
         Throwable serverSide = server.failures.poll(10, TimeUnit.SECONDS);
         long cutOffAt = System.nanoTime();
@@ -270,7 +269,7 @@ class AcceptDialTest {
             .as("a byte had arrived well within the deadline, so no read had timed out")
             .isLessThan(deadline.dividedBy(2));
       } finally {
-        trickle.interrupt();
+        trickler.shutdownNow();
       }
     }
   }
