@@ -341,44 +341,26 @@ class ConnectNettyTest {
   @EnumSource(names = {"JDK", "OPENSSL"})
   void aServerThatNeverAnswersTheHandshakeFailsTheConnectAtTheHandshakeTimeout(
       NettyTlsProvider provider) throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-      DialOptions options =
-          DialOptions.builder()
-              .handshakeTimeout(Duration.ofMillis(300))
-              .timeout(Duration.ofSeconds(20))
-              .build();
-      ConnectNettyClient toEcho =
-          clientWith(provider, Resolver.of(List.of(instance(silent.getLocalPort()))), options);
-
-      long start = System.nanoTime();
-      CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
-
-      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
-          .hasMessageContaining("cannot connect to \"echo\"")
-          .hasMessageContaining("handshake timed out after 300ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    }
+    assertConnectToASilentServerFails(
+        provider,
+        DialOptions.builder()
+            .handshakeTimeout(Duration.ofMillis(300))
+            .timeout(Duration.ofSeconds(20))
+            .build(),
+        "cannot connect to \"echo\"",
+        "handshake timed out after 300ms");
   }
 
   @ParameterizedTest
   @EnumSource(names = {"JDK", "OPENSSL"})
   void theWholeConnectIsBoundedByTheDialTimeout(NettyTlsProvider provider) throws Exception {
-    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
-      DialOptions options =
-          DialOptions.builder()
-              .handshakeTimeout(Duration.ofSeconds(20))
-              .timeout(Duration.ofMillis(400))
-              .build();
-      ConnectNettyClient toEcho =
-          clientWith(provider, Resolver.of(List.of(instance(silent.getLocalPort()))), options);
-
-      long start = System.nanoTime();
-      CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
-
-      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS))
-          .hasMessageContaining("cannot connect to \"echo\" within 400 ms");
-      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-    }
+    assertConnectToASilentServerFails(
+        provider,
+        DialOptions.builder()
+            .handshakeTimeout(Duration.ofSeconds(20))
+            .timeout(Duration.ofMillis(400))
+            .build(),
+        "cannot connect to \"echo\" within 400 ms");
   }
 
   @ParameterizedTest
@@ -472,19 +454,7 @@ class ConnectNettyTest {
 
     for (int i = 0; i < 3; i++) {
       Recorder client = Recorder.sink();
-      Channel channel =
-          mesh.bootstrap(
-                  new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                      ch.pipeline()
-                          .addLast(resuming.newHandler(ch.alloc(), "echo.resume.test", port))
-                          .addLast(client);
-                    }
-                  })
-              .connect("127.0.0.1", port)
-              .sync()
-              .channel();
+      Channel channel = mesh.plainTlsConnect(resuming, "echo.resume.test", port, client);
       channel.writeAndFlush(text("again")).sync();
       assertThat(client.text(5)).isEqualTo("again");
       channel.close().sync();
@@ -673,6 +643,24 @@ class ConnectNettyTest {
             .provider(provider)
             .resolver(Resolver.of(List.of(instance)))
             .build());
+  }
+
+  /**
+   * Connects to a server that accepts TCP connections and never says a word, and checks that the
+   * connect fails within 5 seconds with a message containing each of {@code messages}.
+   */
+  private void assertConnectToASilentServerFails(
+      NettyTlsProvider provider, DialOptions options, String... messages) throws Exception {
+    try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getLoopbackAddress())) {
+      ConnectNettyClient toEcho =
+          clientWith(provider, Resolver.of(List.of(instance(silent.getLocalPort()))), options);
+
+      long start = System.nanoTime();
+      CompletableFuture<Channel> attempt = toEcho.connect(mesh.bootstrap(Recorder.sink()));
+
+      assertThatThrownBy(() -> attempt.get(10, TimeUnit.SECONDS)).hasMessageContainingAll(messages);
+      assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+    }
   }
 
   private ConnectNettyClient clientWith(

@@ -10,10 +10,12 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -87,6 +89,26 @@ final class Mesh {
   /** A client bootstrap on the mesh's loop, with {@code handler} behind TLS. */
   Bootstrap bootstrap(ChannelHandler handler) {
     return new Bootstrap().group(loop).channel(NioSocketChannel.class).handler(handler);
+  }
+
+  /**
+   * Connects to {@code port} on loopback with a plain Netty TLS handler of {@code context} (no
+   * Connect client), followed by {@code handler}.
+   */
+  Channel plainTlsConnect(SslContext context, String serverName, int port, ChannelHandler handler)
+      throws InterruptedException {
+    return bootstrap(
+            new ChannelInitializer<Channel>() {
+              @Override
+              protected void initChannel(Channel ch) {
+                ch.pipeline()
+                    .addLast(context.newHandler(ch.alloc(), serverName, port))
+                    .addLast(handler);
+              }
+            })
+        .connect("127.0.0.1", port)
+        .sync()
+        .channel();
   }
 
   void close() {

@@ -199,7 +199,7 @@ class SessionResumptionTest {
     mesh.intentions.deny("web");
 
     Recorder refused = Recorder.sink();
-    Channel denied = plainConnect(resuming, port, refused);
+    Channel denied = mesh.plainTlsConnect(resuming, "echo.default.dc1.internal", port, refused);
     denied.writeAndFlush(text("secret"));
 
     assertThat(resumed).containsExactly(false, false, false);
@@ -258,29 +258,13 @@ class SessionResumptionTest {
   /** A round trip with a bare Netty client pipeline over {@code context}. */
   private boolean plainRoundTrip(SslContext context, int port) throws Exception {
     Recorder recorder = Recorder.sink();
-    Channel channel = plainConnect(context, port, recorder);
+    Channel channel = mesh.plainTlsConnect(context, "echo.default.dc1.internal", port, recorder);
     channel.pipeline().get(SslHandler.class).handshakeFuture().sync();
     boolean wasResumed = resumed(channel);
     channel.writeAndFlush(text("ping")).sync();
     assertThat(recorder.text(4)).isEqualTo("ping");
     channel.close().sync();
     return wasResumed;
-  }
-
-  private Channel plainConnect(SslContext context, int port, Recorder recorder)
-      throws InterruptedException {
-    return mesh.bootstrap(
-            new ChannelInitializer<Channel>() {
-              @Override
-              protected void initChannel(Channel ch) {
-                ch.pipeline()
-                    .addLast(context.newHandler(ch.alloc(), "echo.default.dc1.internal", port))
-                    .addLast(recorder);
-              }
-            })
-        .connect("127.0.0.1", port)
-        .sync()
-        .channel();
   }
 
   /**

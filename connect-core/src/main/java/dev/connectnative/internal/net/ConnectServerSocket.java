@@ -30,7 +30,7 @@ import javax.net.ssl.SSLSocketFactory;
  * other protocol versions. {@code setWantClientAuth(false)} and {@code setNeedClientAuth(true)} are
  * accepted and change nothing (client certificates stay required).
  */
-public final class ConnectServerSocket extends ForwardingSslServerSocket {
+public final class ConnectServerSocket extends ForwardingSslServerSocket<ServerSocket> {
   private final SSLSocketFactory tls;
   private final AcceptPolicy policy;
   private volatile String[] protocols = ConnectSslContexts.PROTOCOLS.clone();

@@ -16,9 +16,11 @@ import javax.net.ssl.SSLServerSocket;
  * An {@link SSLServerSocket} whose socket-level methods (binding, timeouts, options, closing) go to
  * a wrapped server socket, for the wrappers that add Connect behaviour to {@code accept()} and the
  * TLS settings. It has no channel: accepting through the wrapped socket's would bypass the wrapper.
+ *
+ * @param <S> the type of the wrapped server socket
  */
-public abstract class ForwardingSslServerSocket extends SSLServerSocket {
-  private final ServerSocket delegate;
+public abstract class ForwardingSslServerSocket<S extends ServerSocket> extends SSLServerSocket {
+  private final S delegate;
 
   /**
    * Wraps {@code delegate}.
@@ -26,13 +28,13 @@ public abstract class ForwardingSslServerSocket extends SSLServerSocket {
    * @param delegate the server socket that binds and accepts
    * @throws IOException never in practice: the unbound super constructor declares it
    */
-  protected ForwardingSslServerSocket(ServerSocket delegate) throws IOException {
+  protected ForwardingSslServerSocket(S delegate) throws IOException {
     super();
     this.delegate = requireNonNull(delegate, "delegate");
   }
 
   /** The wrapped server socket. */
-  protected final ServerSocket delegate() {
+  protected final S delegate() {
     return delegate;
   }
 

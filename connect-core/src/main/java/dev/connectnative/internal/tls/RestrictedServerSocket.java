@@ -12,17 +12,14 @@ import javax.net.ssl.SSLSocket;
  * so its connections must never resume a session (see {@link Restrictions}). Every other method
  * acts on the provider's server socket, which this one owns.
  */
-final class RestrictedServerSocket extends ForwardingSslServerSocket {
-  private final SSLServerSocket ssl;
-
+final class RestrictedServerSocket extends ForwardingSslServerSocket<SSLServerSocket> {
   RestrictedServerSocket(SSLServerSocket delegate) throws IOException {
     super(Restrictions.apply(delegate));
-    this.ssl = delegate;
   }
 
   @Override
   public Socket accept() throws IOException {
-    Socket accepted = ssl.accept();
+    Socket accepted = delegate().accept();
     try {
       return Restrictions.apply((SSLSocket) accepted);
     } catch (RuntimeException e) {
@@ -33,86 +30,86 @@ final class RestrictedServerSocket extends ForwardingSslServerSocket {
 
   @Override
   public String[] getEnabledCipherSuites() {
-    return ssl.getEnabledCipherSuites();
+    return delegate().getEnabledCipherSuites();
   }
 
   @Override
   public void setEnabledCipherSuites(String[] suites) {
-    ssl.setEnabledCipherSuites(suites);
+    delegate().setEnabledCipherSuites(suites);
   }
 
   @Override
   public String[] getSupportedCipherSuites() {
-    return ssl.getSupportedCipherSuites();
+    return delegate().getSupportedCipherSuites();
   }
 
   @Override
   public String[] getSupportedProtocols() {
-    return ssl.getSupportedProtocols();
+    return delegate().getSupportedProtocols();
   }
 
   @Override
   public String[] getEnabledProtocols() {
-    return ssl.getEnabledProtocols();
+    return delegate().getEnabledProtocols();
   }
 
   @Override
   public void setEnabledProtocols(String[] protocols) {
-    ssl.setEnabledProtocols(protocols);
+    delegate().setEnabledProtocols(protocols);
   }
 
   @Override
   public void setNeedClientAuth(boolean need) {
-    ssl.setNeedClientAuth(need);
+    delegate().setNeedClientAuth(need);
   }
 
   @Override
   public boolean getNeedClientAuth() {
-    return ssl.getNeedClientAuth();
+    return delegate().getNeedClientAuth();
   }
 
   @Override
   public void setWantClientAuth(boolean want) {
-    ssl.setWantClientAuth(want);
+    delegate().setWantClientAuth(want);
   }
 
   @Override
   public boolean getWantClientAuth() {
-    return ssl.getWantClientAuth();
+    return delegate().getWantClientAuth();
   }
 
   @Override
   public void setUseClientMode(boolean mode) {
-    ssl.setUseClientMode(mode);
+    delegate().setUseClientMode(mode);
   }
 
   @Override
   public boolean getUseClientMode() {
-    return ssl.getUseClientMode();
+    return delegate().getUseClientMode();
   }
 
   @Override
   public void setEnableSessionCreation(boolean flag) {
-    ssl.setEnableSessionCreation(flag);
+    delegate().setEnableSessionCreation(flag);
   }
 
   @Override
   public boolean getEnableSessionCreation() {
-    return ssl.getEnableSessionCreation();
+    return delegate().getEnableSessionCreation();
   }
 
   @Override
   public SSLParameters getSSLParameters() {
-    return ssl.getSSLParameters();
+    return delegate().getSSLParameters();
   }
 
   @Override
   public void setSSLParameters(SSLParameters params) {
-    ssl.setSSLParameters(params);
+    delegate().setSSLParameters(params);
   }
 
   @Override
   public String toString() {
-    return "Connect" + ssl;
+    return "Connect" + delegate();
   }
 }

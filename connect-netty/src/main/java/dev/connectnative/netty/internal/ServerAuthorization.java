@@ -72,7 +72,6 @@ public final class ServerAuthorization {
       return CompletableFuture.failedFuture(
           new IOException("client presented no acceptable identity: " + e.getMessage(), e));
     }
-    String serial = Certificates.serialHex(leaf.getSerialNumber());
     String expired;
     try {
       expired =
@@ -83,7 +82,8 @@ public final class ServerAuthorization {
     if (expired != null) {
       return CompletableFuture.failedFuture(new IOException(expired));
     }
-    AuthorizationRequest request = new AuthorizationRequest(target, client, serial);
+    AuthorizationRequest request =
+        new AuthorizationRequest(target, client, Certificates.serialHex(leaf.getSerialNumber()));
     CompletableFuture<AuthorizationDecision> decision;
     try {
       decision =
